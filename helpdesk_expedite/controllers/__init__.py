@@ -1,0 +1,1 @@
+from . import monitoring_feed, portal, ticket_close

@@ -1,0 +1,7 @@
+"""Decision logic of helpdesk_expedite, kept free of ORM access.
+
+The models gather plain facts, call these functions and apply the outcome,
+so every rule can be tested quickly and exhaustively without a database.
+"""
+
+from . import classification, escalation_summary, monitoring, retry, teams_card

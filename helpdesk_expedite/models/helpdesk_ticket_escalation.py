@@ -1,0 +1,253 @@
+import logging
+import threading
+from datetime import timedelta
+
+import requests
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import retry, teams_card
+
+_logger = logging.getLogger(__name__)
+
+TEAMS_TIMEOUT = (5, 15)  # connect, read seconds
+DELIVERY_BATCH = 20
+
+
+class HelpdeskTicketEscalation(models.Model):
+    """An escalation of a ticket, and the outbox of its delivery."""
+
+    _name = "helpdesk.ticket.escalation"
+    _description = "Helpdesk Ticket Escalation"
+    _inherit = ["mail.thread"]
+    _order = "create_date desc, id desc"
+
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    target_id = fields.Many2one(
+        "helpdesk.escalation.target", required=True, ondelete="restrict"
+    )
+    channel = fields.Selection(
+        [("email", "Email"), ("teams", "Microsoft Teams")], required=True
+    )
+    summary = fields.Text(required=True)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("acknowledged", "Acknowledged"),
+            ("failed", "Failed"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    sent_date = fields.Datetime(readonly=True)
+    acknowledged_date = fields.Datetime(readonly=True)
+    acknowledged_by_id = fields.Many2one("res.users", readonly=True)
+    response_time = fields.Float(
+        string="Response Time (min)",
+        compute="_compute_response_time",
+        store=True,
+        help="Minutes from sending to acknowledgement.",
+    )
+    attempt_count = fields.Integer(readonly=True)
+    next_attempt_date = fields.Datetime(readonly=True, index=True)
+    last_error = fields.Text(readonly=True)
+
+    @api.depends("sent_date", "acknowledged_date")
+    def _compute_response_time(self):
+        for escalation in self:
+            start = escalation.sent_date or escalation.create_date
+            end = escalation.acknowledged_date
+            escalation.response_time = (
+                (end - start).total_seconds() / 60 if start and end else 0.0
+            )
+
+    def _compute_display_name(self):
+        for escalation in self:
+            escalation.display_name = self.env._(
+                "%(ticket)s to %(target)s",
+                ticket=escalation.ticket_id.number,
+                target=escalation.target_id.name,
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_send(self):
+        """Send by email now, or queue for Teams delivery after commit."""
+        for escalation in self:
+            if escalation.channel == "email":
+                escalation._send_email()
+            else:
+                escalation._queue_teams()
+        return True
+
+    def action_mark_acknowledged(self):
+        for escalation in self:
+            if escalation.state not in ("sent", "queued", "failed"):
+                raise UserError(
+                    self.env._(
+                        "Escalation %s has not been sent, it cannot be acknowledged.",
+                        escalation.display_name,
+                    )
+                )
+        now = fields.Datetime.now()
+        self.write(
+            {
+                "state": "acknowledged",
+                "acknowledged_date": now,
+                "acknowledged_by_id": self.env.uid,
+            }
+        )
+        for escalation in self:
+            escalation.ticket_id.message_post(
+                body=self.env._(
+                    "%(target)s acknowledged the escalation (%(minutes)s min).",
+                    target=escalation.target_id.name,
+                    minutes=round(escalation.response_time, 1),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_retry(self):
+        self.filtered(lambda e: e.state == "failed").write(
+            {"attempt_count": 0, "last_error": False}
+        )
+        return self.action_send()
+
+    # ------------------------------------------------------------------
+    # Delivery
+    # ------------------------------------------------------------------
+
+    def _send_email(self):
+        template = self.env.ref("helpdesk_expedite.mail_template_escalation")
+        template.send_mail(self.id)
+        self.write(
+            {"state": "sent", "sent_date": fields.Datetime.now(), "attempt_count": 1}
+        )
+
+    def _queue_teams(self):
+        self.write(
+            {
+                "state": "queued",
+                "next_attempt_date": fields.Datetime.now(),
+                "last_error": False,
+            }
+        )
+        # The trigger row lives in this transaction: the cron only runs, and
+        # the card is only posted, once the escalation is committed.
+        self.env.ref("helpdesk_expedite.ir_cron_escalation_delivery")._trigger()
+
+    @api.model
+    def _cron_deliver_escalations(self, batch_size=DELIVERY_BATCH):
+        due = self._lock_due_escalations(batch_size)
+        for escalation in due:
+            escalation._deliver_teams()
+            escalation._commit_if_allowed()
+        remaining = self.search_count(self._due_domain())
+        self.env["ir.cron"]._notify_progress(done=len(due), remaining=remaining)
+        if remaining == 0:
+            self._schedule_next_delivery()
+
+    def _due_domain(self):
+        return [
+            ("state", "=", "queued"),
+            ("channel", "=", "teams"),
+            ("next_attempt_date", "<=", fields.Datetime.now()),
+        ]
+
+    def _lock_due_escalations(self, limit):
+        """Due escalations, row-locked; rows locked elsewhere are skipped."""
+        query = self._search(self._due_domain(), order="next_attempt_date, id")
+        query.limit = limit
+        self.env.cr.execute(
+            f"SELECT id FROM helpdesk_ticket_escalation WHERE id IN ({query.subselect()}) "
+            "FOR UPDATE SKIP LOCKED"
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _schedule_next_delivery(self):
+        pending = self.search(
+            [("state", "=", "queued"), ("channel", "=", "teams")],
+            order="next_attempt_date",
+            limit=1,
+        )
+        if pending.next_attempt_date:
+            cron = self.env.ref("helpdesk_expedite.ir_cron_escalation_delivery")
+            cron._trigger(at=pending.next_attempt_date)
+
+    def _deliver_teams(self):
+        self.ensure_one()
+        url = self.target_id.sudo().teams_webhook_url
+        payload = teams_card.build_payload(
+            self.ticket_id._get_incident_snapshot(), self.env._
+        )
+        attempt = self.attempt_count + 1
+        try:
+            response = requests.post(url, json=payload, timeout=TEAMS_TIMEOUT)
+        except requests.RequestException as error:
+            return self._record_failure(attempt, self._describe_error(error))
+        if 200 <= response.status_code < 300:
+            return self.write(
+                {
+                    "state": "sent",
+                    "sent_date": fields.Datetime.now(),
+                    "attempt_count": attempt,
+                    "next_attempt_date": False,
+                    "last_error": False,
+                }
+            )
+        retry_after = None
+        if response.status_code == 429:
+            retry_after = retry.parse_retry_after(response.headers.get("Retry-After"))
+        error = f"HTTP {response.status_code}: {response.text[:500]}"
+        return self._record_failure(attempt, error, retry_after)
+
+    @staticmethod
+    def _describe_error(error):
+        if isinstance(error, requests.Timeout):
+            return f"Timeout: {error}"
+        return f"{type(error).__name__}: {error}"
+
+    def _record_failure(self, attempt, error, retry_after=None):
+        _logger.warning("Teams escalation %s attempt %s: %s", self.id, attempt, error)
+        if attempt >= retry.MAX_ATTEMPTS:
+            self.write(
+                {
+                    "state": "failed",
+                    "attempt_count": attempt,
+                    "next_attempt_date": False,
+                    "last_error": error,
+                }
+            )
+            return self.ticket_id._alert_assignee(
+                self.env._("Escalation to %s failed", self.target_id.name),
+                self.env._(
+                    "The escalation could not be delivered after %(count)s "
+                    "attempts. Last error: %(error)s",
+                    count=attempt,
+                    error=error,
+                ),
+            )
+        delay = retry.next_delay(attempt, retry_after)
+        return self.write(
+            {
+                "attempt_count": attempt,
+                "next_attempt_date": fields.Datetime.now() + timedelta(seconds=delay),
+                "last_error": error,
+            }
+        )
+
+    def _commit_if_allowed(self):
+        """Commit each delivery so a later crash cannot post a card twice."""
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()  # pylint: disable=invalid-commit

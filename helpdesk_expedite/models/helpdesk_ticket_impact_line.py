@@ -1,0 +1,80 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class HelpdeskTicketImpactLine(models.Model):
+    _name = "helpdesk.ticket.impact.line"
+    _description = "Helpdesk Ticket Affected Group"
+    _order = "ticket_id, sequence, id"
+
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    name = fields.Char(
+        string="Affected Group", required=True, help="e.g. a class: WEB102-HN"
+    )
+    location = fields.Char()
+    affected_users = fields.Integer(default=0)
+    note = fields.Char()
+
+    _sql_constraints = [
+        (
+            "name_ticket_unique",
+            "UNIQUE(ticket_id, name)",
+            "Each affected group can be listed only once per ticket.",
+        ),
+        (
+            "affected_users_positive",
+            "CHECK(affected_users >= 0)",
+            "The number of affected users cannot be negative.",
+        ),
+    ]
+
+    @api.constrains("affected_users")
+    def _check_affected_users(self):
+        for line in self:
+            if line.affected_users < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Affected group %(group)s: the number of affected users "
+                        "cannot be negative (%(users)s).",
+                        group=line.name,
+                        users=line.affected_users,
+                    )
+                )
+
+    @api.constrains("name", "ticket_id")
+    def _check_unique_name(self):
+        for ticket in self.ticket_id:
+            names = [line.name.strip().lower() for line in ticket.impact_line_ids]
+            duplicates = {name for name in names if names.count(name) > 1}
+            if duplicates:
+                raise ValidationError(
+                    self.env._(
+                        "Affected group %(groups)s is listed more than once on "
+                        "ticket %(ticket)s.",
+                        groups=", ".join(sorted(duplicates)),
+                        ticket=ticket.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.ticket_id._classify_if_direct()
+        return lines
+
+    def write(self, vals):
+        tickets = self.ticket_id
+        res = super().write(vals)
+        if {"affected_users", "ticket_id"} & vals.keys():
+            (tickets | self.ticket_id)._classify_if_direct()
+        return res
+
+    def unlink(self):
+        tickets = self.ticket_id
+        res = super().unlink()
+        tickets.exists()._classify_if_direct()
+        return res

@@ -1,0 +1,1 @@
+from . import helpdesk_ticket_monitoring_wizard, helpdesk_ticket_status_update_wizard

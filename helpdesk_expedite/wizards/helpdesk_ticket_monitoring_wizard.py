@@ -1,0 +1,24 @@
+from odoo import fields, models
+
+
+class HelpdeskTicketMonitoringWizard(models.TransientModel):
+    _name = "helpdesk.ticket.monitoring.wizard"
+    _description = "Log a Monitoring Check"
+
+    ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
+    success_rate = fields.Float(string="Success Rate (%)", default=100.0)
+    timeout_errors = fields.Integer()
+    manual_test_ok = fields.Boolean(string="Manual Test OK", default=True)
+    recurrence = fields.Boolean(string="Incident Recurred")
+    note = fields.Text()
+
+    def action_log(self):
+        self.ensure_one()
+        self.ticket_id.action_log_monitoring(
+            self.success_rate,
+            timeout_errors=self.timeout_errors,
+            manual_test_ok=self.manual_test_ok,
+            recurrence=self.recurrence,
+            note=self.note,
+        )
+        return {"type": "ir.actions.act_window_close"}

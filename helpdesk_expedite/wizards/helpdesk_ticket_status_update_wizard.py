@@ -1,0 +1,38 @@
+from odoo import api, fields, models
+
+
+class HelpdeskTicketStatusUpdateWizard(models.TransientModel):
+    _name = "helpdesk.ticket.status.update.wizard"
+    _description = "Send a Customer Update"
+
+    ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
+    body = fields.Text(
+        string="Update",
+        required=True,
+        compute="_compute_body",
+        store=True,
+        readonly=False,
+        help="Sent to the customer and the executives, and shown on the portal.",
+    )
+    recipient_ids = fields.Many2many(
+        "res.partner", compute="_compute_recipient_ids", string="Recipients"
+    )
+
+    @api.depends("ticket_id")
+    def _compute_body(self):
+        for wizard in self:
+            wizard.body = (
+                wizard.ticket_id._get_phase_update_text() if wizard.ticket_id else ""
+            )
+
+    @api.depends("ticket_id")
+    def _compute_recipient_ids(self):
+        for wizard in self:
+            wizard.recipient_ids = (
+                wizard.ticket_id._get_incident_recipients() if wizard.ticket_id else False
+            )
+
+    def action_send(self):
+        self.ensure_one()
+        self.ticket_id.action_post_status_update(self.body)
+        return {"type": "ir.actions.act_window_close"}
