@@ -22,6 +22,7 @@ CLASSIFICATION_FACTS = frozenset(
     }
 )
 MANAGER_GROUP = "helpdesk_mgmt.group_helpdesk_manager"
+AGENT_GROUP = "helpdesk_mgmt.group_helpdesk_user_own"
 WATCHDOG_BATCH = 100
 DEFER_CLASSIFICATION = "helpdesk_expedite_defer_classification"
 
@@ -152,15 +153,25 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Investigation, escalation, resolution, monitoring, closure
     # ------------------------------------------------------------------
+    # Internal investigation data: helpdesk users only, never the customer
+    # (portal users and internal users may read their own tickets).
     check_ids = fields.One2many(
-        "helpdesk.ticket.check", "ticket_id", string="Investigation Checks"
+        "helpdesk.ticket.check",
+        "ticket_id",
+        string="Investigation Checks",
+        groups=AGENT_GROUP,
     )
-    findings = fields.Html(sanitize=True)
-    preliminary_assessment = fields.Text()
+    findings = fields.Html(sanitize=True, groups=AGENT_GROUP)
+    preliminary_assessment = fields.Text(groups=AGENT_GROUP)
     escalation_ids = fields.One2many(
-        "helpdesk.ticket.escalation", "ticket_id", string="Escalations"
+        "helpdesk.ticket.escalation",
+        "ticket_id",
+        string="Escalations",
+        groups=AGENT_GROUP,
     )
-    escalation_count = fields.Integer(compute="_compute_escalation_count")
+    escalation_count = fields.Integer(
+        compute="_compute_escalation_count", groups=AGENT_GROUP
+    )
     root_cause_category_id = fields.Many2one(
         "helpdesk.root.cause.category", tracking=True
     )
@@ -173,7 +184,10 @@ class HelpdeskTicket(models.Model):
         string="Monitoring Window (minutes)", default=15
     )
     monitoring_log_ids = fields.One2many(
-        "helpdesk.ticket.monitoring.log", "ticket_id", string="Monitoring Checks"
+        "helpdesk.ticket.monitoring.log",
+        "ticket_id",
+        string="Monitoring Checks",
+        groups=AGENT_GROUP,
     )
     monitoring_state = fields.Selection(
         [
@@ -226,23 +240,6 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
-    _sql_constraints = [
-        (
-            "failure_rate_range",
-            "CHECK(failure_rate >= 0 AND failure_rate <= 100)",
-            "The failure rate must be between 0 and 100.",
-        ),
-        (
-            "monitoring_window_positive",
-            "CHECK(monitoring_window > 0)",
-            "The monitoring window must last at least one minute.",
-        ),
-        (
-            "update_interval_positive",
-            "CHECK(update_interval >= 0)",
-            "The update interval cannot be negative.",
-        ),
-    ]
 
     @api.constrains("failure_rate")
     def _check_failure_rate(self):
@@ -444,9 +441,16 @@ class HelpdeskTicket(models.Model):
             ),
             "classification_reason": result.reason,
         }
-        if rule and rule.update_interval:
+        # A rule's outcome applies when it first takes effect, so that a
+        # person's later choice of priority or cadence is not overridden.
+        if rule and rule.update_interval and rule.id != self.classification_rule_id.id:
             vals["update_interval"] = rule.update_interval
-        if rule and rule.priority and not self.closed:
+        if (
+            rule
+            and rule.priority
+            and result.class_of_service != self.class_of_service
+            and not self.closed
+        ):
             vals["priority"] = classification.raised_priority(
                 self.priority, rule.priority
             )
@@ -501,6 +505,12 @@ class HelpdeskTicket(models.Model):
         return self.env["helpdesk.ticket.status.update"].create(
             {"ticket_id": self.id, "body": body, "kind": kind}
         )
+
+    def _get_latest_status_update(self):
+        self.ensure_one()
+        return self.status_update_ids.sorted(
+            lambda update: (update.date, update.id), reverse=True
+        )[:1]
 
     def _next_deadline_vals(self, now):
         self.ensure_one()

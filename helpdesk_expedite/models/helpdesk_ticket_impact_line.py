@@ -19,18 +19,6 @@ class HelpdeskTicketImpactLine(models.Model):
     affected_users = fields.Integer(default=0)
     note = fields.Char()
 
-    _sql_constraints = [
-        (
-            "name_ticket_unique",
-            "UNIQUE(ticket_id, name)",
-            "Each affected group can be listed only once per ticket.",
-        ),
-        (
-            "affected_users_positive",
-            "CHECK(affected_users >= 0)",
-            "The number of affected users cannot be negative.",
-        ),
-    ]
 
     @api.constrains("affected_users")
     def _check_affected_users(self):

@@ -28,18 +28,6 @@ class HelpdeskTicketMonitoringLog(models.Model):
         "res.users", string="Logged By", default=lambda self: self.env.user
     )
 
-    _sql_constraints = [
-        (
-            "success_rate_range",
-            "CHECK(success_rate >= 0 AND success_rate <= 100)",
-            "The success rate must be between 0 and 100.",
-        ),
-        (
-            "timeout_errors_positive",
-            "CHECK(timeout_errors >= 0)",
-            "The number of timeout errors cannot be negative.",
-        ),
-    ]
 
     @api.constrains("success_rate", "timeout_errors")
     def _check_values(self):

@@ -1,5 +1,9 @@
 """Shared fixture: the exam-day incident of scenario 03, built from scratch."""
 
+from contextlib import contextmanager
+
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import new_test_user
 
@@ -103,6 +107,18 @@ class ExpediteCase(BaseCommon, MailCase):
             critical_activity_blocked=True,
             executive_partner_ids=[Command.set(cls.executive.ids)],
         )
+
+    @contextmanager
+    def at(self, when):
+        """Freeze the clock and the transaction timestamp (create_date)."""
+        cr = self.env.cr
+        previous = cr._now
+        with freeze_time(when):
+            cr._now = when
+            try:
+                yield
+            finally:
+                cr._now = previous
 
     @staticmethod
     def _notes(ticket, text):

@@ -11,6 +11,7 @@ class HelpdeskTicketStatusUpdateWizard(models.TransientModel):
         required=True,
         compute="_compute_body",
         store=True,
+        precompute=True,
         readonly=False,
         help="Sent to the customer and the executives, and shown on the portal.",
     )

@@ -1,0 +1,236 @@
+from datetime import datetime, timedelta
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import ExpediteCase
+
+T0 = datetime(2026, 6, 15, 9, 0, 0)
+
+
+def minutes(n):
+    return T0 + timedelta(minutes=n)
+
+
+@tagged("post_install", "-at_install")
+class TestIncidentLifecycle(ExpediteCase):
+    def _resolve(self, ticket, when):
+        ticket.write(
+            {
+                "root_cause_category_id": self.env.ref(
+                    "helpdesk_expedite.root_cause_category_deployment"
+                ).id,
+                "root_cause": "A recent deployment caused DB connection timeouts and a table lock.",
+                "resolution_summary": "Deployment rolled back, service restarted, locks cleared.",
+            }
+        )
+        with self.at(when):
+            ticket.action_mark_resolved()
+
+    def test_exam_day_scenario_end_to_end(self):
+        # 09:00 the report comes in: 53 students, 3 classes, 100% failure.
+        with self.at(minutes(0)), self.mock_mail_gateway():
+            ticket = self._create_scenario_ticket()
+        self.assertEqual(ticket.class_of_service, "expedite")
+        self.assertEqual(ticket.stage_id, self.stage_in_progress)
+        self.assertTrue(any("We are on it" in m["subject"] for m in self._mails))
+
+        # 09:04 escalation to the Dev Team with the structured note.
+        with self.at(minutes(4)), self.mock_mail_gateway():
+            ticket.action_escalate()
+        escalation = ticket.escalation_ids
+        self.assertEqual(escalation.state, "sent")
+        self.assertIn("20 + 18 + 15 = 53", escalation.summary)
+        self.assertIn("100%", escalation.summary)
+        self.assertEqual(ticket.time_to_escalate, 4.0)
+        with self.at(minutes(6)):
+            escalation.action_mark_acknowledged()
+        self.assertEqual(escalation.response_time, 2.0)
+
+        # 09:05-09:12 investigation with the five default checks.
+        with self.at(minutes(12)):
+            for check in ticket.check_ids:
+                check.write({"state": "ok", "result": "Done"})
+            ticket.check_ids[1].state = "issue_found"
+            ticket.write(
+                {
+                    "findings": "<p>Database connection pool showing timeouts</p>",
+                    "preliminary_assessment": "Recent deployment or DB connection issue.",
+                }
+            )
+        self.assertEqual(ticket.check_ids[1].checked_by_id, self.env.user)
+        self.assertEqual(ticket.incident_phase, "investigating")
+        with self.at(minutes(13)), self.mock_mail_gateway():
+            ticket.action_post_status_update("Cause found, rollback under way.")
+
+        # 09:25 fixed; the 15-minute watch begins.
+        ticket.corrective_action_ids = [
+            Command.create({"name": name, "done": True})
+            for name in (
+                "Rolled back latest deployment",
+                "Restarted application service",
+                "Cleared database connection locks",
+            )
+        ]
+        self._resolve(ticket, minutes(25))
+        self.assertEqual(ticket.stage_id, self.stage_monitoring)
+        self.assertEqual(ticket.monitoring_state, "running")
+        self.assertEqual(ticket.monitoring_end_date, minutes(40))
+        self.assertEqual(ticket.incident_phase, "monitoring")
+        self.assertEqual(ticket.time_to_resolve, 25.0)
+
+        # Three checks over 15 minutes; the window is not over before 09:40.
+        for minute in (30, 35):
+            with self.at(minutes(minute)):
+                ticket.action_log_monitoring(100.0, manual_test_ok=True)
+        self.assertEqual(ticket.monitoring_state, "running")
+        with self.at(minutes(40)):
+            ticket.action_log_monitoring(100.0, note="Manual test submissions OK")
+        self.assertEqual(ticket.monitoring_state, "passed")
+
+        # 09:45 the customer confirms; the ticket closes with a summary.
+        with self.at(minutes(45)), self.mock_mail_gateway():
+            ticket.action_confirm_resolution(channel="email")
+        self.assertTrue(ticket.customer_confirmed)
+        self.assertEqual(ticket.customer_confirmation_channel, "email")
+        self.assertTrue(ticket.closed)
+        self.assertEqual(ticket.stage_id, self.stage_done)
+        self.assertEqual(ticket.time_to_close, 45.0)
+        summaries = [m for m in self._mails if "Resolved and closed" in m["subject"]]
+        recipients = " ".join(str(m["email_to"]) for m in summaries)
+        self.assertIn("coordinator@example.com", recipients)
+        self.assertIn("director@example.com", recipients)
+        body = summaries[0]["body"]
+        for expected in (
+            "DB connection timeouts and a table lock",
+            "Deployment rolled back",
+            "Rolled back latest deployment",
+            "Checks: 3",
+            "Latest success rate: 100%",
+            "+25 min",  # resolved
+            "+45 min",  # confirmed and closed
+        ):
+            self.assertIn(expected, body)
+        timeline = [label for label, _date, _minutes in ticket._get_incident_timeline()]
+        self.assertEqual(timeline[0], "Reported")
+        self.assertEqual(timeline[-1], "Closed")
+
+    def test_recurrence_sends_ticket_back_and_new_window_starts(self):
+        with self.at(minutes(0)):
+            ticket = self._create_scenario_ticket()
+        self._resolve(ticket, minutes(20))
+        with self.at(minutes(24)):
+            ticket.action_log_monitoring(40.0, timeout_errors=12, recurrence=True)
+        self.assertEqual(ticket.monitoring_state, "failed")
+        self.assertEqual(ticket.stage_id, self.stage_in_progress)
+        alert = ticket.activity_ids.filtered(lambda a: a.summary == "Incident recurred")
+        self.assertEqual(alert.user_id, self.agent)
+        with self.assertRaisesRegex(UserError, "not resolved yet"):
+            ticket.action_confirm_resolution()
+        with self.assertRaisesRegex(UserError, "not being monitored"):
+            ticket.action_log_monitoring(100.0)
+
+        self._resolve(ticket, minutes(60))
+        self.assertEqual(ticket.monitoring_state, "running")
+        self.assertEqual(ticket.monitoring_end_date, minutes(75))
+        with self.at(minutes(76)):
+            ticket.action_log_monitoring(100.0)
+        self.assertEqual(ticket.monitoring_state, "passed", "old recurrence is history")
+
+    def test_watchdog_completes_a_window_without_new_checks(self):
+        with self.at(minutes(0)):
+            ticket = self._create_scenario_ticket()
+        self._resolve(ticket, minutes(20))
+        with self.at(minutes(30)):
+            ticket.action_log_monitoring(100.0)
+        with self.at(minutes(34)):
+            self.Ticket._cron_update_watchdog()
+        self.assertEqual(ticket.monitoring_state, "running")
+        with self.at(minutes(36)):
+            self.Ticket._cron_update_watchdog()
+        self.assertEqual(ticket.monitoring_state, "passed")
+
+    def test_success_threshold_setting(self):
+        self.env["res.config.settings"].create(
+            {"helpdesk_expedite_success_threshold": 95.0}
+        ).execute()
+        with self.at(minutes(0)):
+            ticket = self._create_scenario_ticket()
+        self._resolve(ticket, minutes(10))
+        with self.at(minutes(26)):
+            ticket.action_log_monitoring(96.0)
+        self.assertEqual(ticket.monitoring_state, "passed")
+
+    def test_resolution_needs_root_cause_and_summary(self):
+        ticket = self._create_scenario_ticket()
+        with self.assertRaisesRegex(UserError, "root cause, resolution summary"):
+            ticket.action_mark_resolved()
+        ticket.root_cause = "Deployment"
+        with self.assertRaisesRegex(UserError, "Missing: resolution summary"):
+            ticket.action_mark_resolved()
+
+    def test_confirmation_before_monitoring_passed_closes_later(self):
+        with self.at(minutes(0)):
+            ticket = self._create_scenario_ticket()
+        self._resolve(ticket, minutes(10))
+        with self.at(minutes(12)):
+            ticket.action_confirm_resolution()
+            ticket.action_confirm_resolution()  # idempotent
+        self.assertFalse(ticket.closed)
+        self.assertEqual(len(self._notes(ticket, "customer confirmed")), 1)
+        with self.at(minutes(26)):
+            ticket.action_log_monitoring(100.0)
+        self.assertTrue(ticket.closed)
+
+
+@tagged("post_install", "-at_install")
+class TestClosureGate(ExpediteCase):
+    def test_each_missing_item_is_named(self):
+        ticket = self._create_scenario_ticket()
+        with self.assertRaises(UserError) as caught:
+            ticket.action_close()
+        message = str(caught.exception)
+        for item in (
+            "root cause",
+            "resolution summary",
+            "post-fix monitoring passed",
+            "customer confirmation",
+        ):
+            self.assertIn(item, message)
+        self.assertFalse(ticket.closed)
+
+    def test_kanban_drag_and_rpc_write_are_refused(self):
+        ticket = self._create_scenario_ticket()
+        with self.assertRaisesRegex(UserError, "customer confirmation"):
+            ticket.with_user(self.agent).write({"stage_id": self.stage_done.id})
+        cancelled = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_cancelled")
+        with self.assertRaisesRegex(UserError, "root cause"):
+            (ticket | self._create_ticket(groups=[("A", "", 1)])).write(
+                {"stage_id": cancelled.id}
+            )
+        self.assertEqual(ticket.stage_id, self.stage_in_progress)
+
+    def test_manager_override_is_recorded(self):
+        ticket = self._create_scenario_ticket()
+        with self.assertRaises(AccessError):
+            ticket.with_user(self.agent).write(
+                {"closure_override_reason": "Customer unreachable"}
+            )
+        with self.mock_mail_gateway():
+            ticket.with_user(self.manager).write(
+                {
+                    "closure_override_reason": "Duplicate of another incident",
+                    "stage_id": self.stage_done.id,
+                }
+            )
+        self.assertTrue(ticket.closed)
+        note = self._notes(ticket, "despite missing items")
+        self.assertEqual(len(note), 1)
+        self.assertIn("Duplicate of another incident", note.body)
+        self.assertTrue(any("Resolved and closed" in m["subject"] for m in self._mails))
+
+    def test_non_expedite_tickets_close_freely(self):
+        ticket = self._create_ticket(groups=[("A", "", 2)])
+        ticket.stage_id = self.stage_done
+        self.assertTrue(ticket.closed)
