@@ -5,8 +5,11 @@ from dataclasses import dataclass, field
 STANDARD = "standard"
 
 
-def _identity(text):
-    return text
+def _identity(source, *args, **kwargs):
+    """Default translator: formats like ``env._(source, *args, **kwargs)``."""
+    if args or kwargs:
+        return source % (args or kwargs)
+    return source
 
 
 @dataclass(frozen=True)
@@ -68,27 +71,33 @@ def matched_conditions(rule, facts, _=_identity):
         checks.append(
             (
                 facts.affected_user_count > rule.affected_users_over,
-                _("%(users)s affected users > %(limit)s")
-                % {"users": facts.affected_user_count, "limit": rule.affected_users_over},
+                _(
+                    "%(users)s affected users > %(limit)s",
+                    users=facts.affected_user_count,
+                    limit=rule.affected_users_over,
+                ),
             )
         )
     if rule.min_failure_rate:
         checks.append(
             (
                 facts.failure_rate >= rule.min_failure_rate,
-                _("failure rate %(rate)s%% >= %(limit)s%%")
-                % {
-                    "rate": _format_number(facts.failure_rate),
-                    "limit": _format_number(rule.min_failure_rate),
-                },
+                _(
+                    "failure rate %(rate)s%% >= %(limit)s%%",
+                    rate=_format_number(facts.failure_rate),
+                    limit=_format_number(rule.min_failure_rate),
+                ),
             )
         )
     if rule.min_groups:
         checks.append(
             (
                 facts.affected_group_count >= rule.min_groups,
-                _("%(groups)s affected groups >= %(limit)s")
-                % {"groups": facts.affected_group_count, "limit": rule.min_groups},
+                _(
+                    "%(groups)s affected groups >= %(limit)s",
+                    groups=facts.affected_group_count,
+                    limit=rule.min_groups,
+                ),
             )
         )
     if rule.require_critical_activity_blocked:
@@ -116,20 +125,21 @@ def classify(rules, facts, _=_identity):
         explanations = matched_conditions(rule, facts, _)
         if explanations is None:
             continue
-        facts_text = "; ".join(explanations) or _("no condition")
-        reason = _("Rule “%(rule)s” matched: %(facts)s.") % {
-            "rule": rule.name,
-            "facts": facts_text,
-        }
+        reason = _(
+            "Rule “%(rule)s” matched: %(facts)s.",
+            rule=rule.name,
+            facts="; ".join(explanations) or _("no condition"),
+        )
         return Classification(rule.class_of_service, rule, reason)
     return Classification(
         STANDARD,
         None,
-        _("No classification rule matched (%(users)s affected users, failure rate %(rate)s%%).")
-        % {
-            "users": facts.affected_user_count,
-            "rate": _format_number(facts.failure_rate),
-        },
+        _(
+            "No classification rule matched (%(users)s affected users, "
+            "failure rate %(rate)s%%).",
+            users=facts.affected_user_count,
+            rate=_format_number(facts.failure_rate),
+        ),
     )
 
 

@@ -3,8 +3,12 @@
 from dataclasses import dataclass, field
 
 
-def _identity(text):
-    return text
+def _identity(source, *args, **kwargs):
+    """Default translator: like ``env._``, formats ``source`` with the
+    positional or the keyword arguments."""
+    if args or kwargs:
+        return source % (args or kwargs)
+    return source
 
 
 @dataclass(frozen=True)
@@ -41,14 +45,17 @@ def group_lines(snapshot):
 
 
 def summary_facts(snapshot, _=_identity):
-    """(label, value) pairs of the escalation, in reading order."""
+    """(label, value) pairs of the escalation, in reading order.
+
+    ``_`` translates and formats like ``env._(source, *args, **kwargs)``.
+    """
     users = " + ".join(str(g.users) for g in snapshot.groups)
     if len(snapshot.groups) > 1:
         users = f"{users} = {snapshot.total_users}"
     elif not users:
         users = str(snapshot.total_users)
     executives = (
-        _("Yes: %s") % ", ".join(snapshot.executives) if snapshot.executives else _("No")
+        _("Yes: %s", ", ".join(snapshot.executives)) if snapshot.executives else _("No")
     )
     facts = [
         (_("Ticket"), f"{snapshot.reference} - {snapshot.title}"),
@@ -72,7 +79,7 @@ def summary_facts(snapshot, _=_identity):
 
 def compose_summary(snapshot, _=_identity):
     """Plain-text structured escalation note."""
-    lines = [_("ESCALATION - %s") % snapshot.title, ""]
+    lines = [_("ESCALATION - %s", snapshot.title), ""]
     for label, value in summary_facts(snapshot, _):
         lines.append(f"{label}: {value}")
     if snapshot.groups:

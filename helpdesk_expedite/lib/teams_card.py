@@ -3,19 +3,32 @@
 import json
 import re
 
-from .escalation_summary import group_lines, summary_facts
+from .escalation_summary import _identity, group_lines, summary_facts
 
 MAX_PAYLOAD_BYTES = 28 * 1024
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<])")
+# Characters that start Markdown emphasis, code, links, HTML or entities
+# anywhere in a line; list and heading markers only matter at a line start.
+_INLINE_SPECIALS = re.compile(r"([\\`*_~\[\]<>&])")
+_LINE_MARKERS = re.compile(
+    r"^([ \t]*[0-9]*)((?<=[0-9])[.)]|(?<![0-9])[-+#])", re.MULTILINE
+)
+_DOUBLE_BRACE = re.compile(r"\{(?=\{)")
 
 
 def escape_text(text, limit=None):
-    """Escape Adaptive Card markdown so user text shows as typed."""
+    """Escape Adaptive Card Markdown so user text shows as typed.
+
+    ``limit`` truncates the text (before escaping) with an ellipsis.
+    Ordinary punctuation such as "20 + 18 = 38" or "WEB102-HN" is kept.
+    """
     text = str(text or "")
     if limit and len(text) > limit:
         text = text[: limit - 1] + "…"
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    text = _INLINE_SPECIALS.sub(r"\\\1", text)
+    text = _LINE_MARKERS.sub(r"\1\\\2", text)
+    # "{{DATE(...)}}" is a card function: break the braces apart.
+    return _DOUBLE_BRACE.sub("{\u200b", text)
 
 
 def _card(snapshot, field_limit, _):
@@ -32,8 +45,11 @@ def _card(snapshot, field_limit, _):
             "color": "Attention",
             "wrap": True,
             "text": escape_text(
-                _("%(cos)s incident: %(title)s")
-                % {"cos": snapshot.class_of_service, "title": snapshot.title},
+                _(
+                    "%(cos)s incident: %(title)s",
+                    cos=snapshot.class_of_service,
+                    title=snapshot.title,
+                ),
                 field_limit,
             ),
         },
@@ -45,7 +61,9 @@ def _card(snapshot, field_limit, _):
             {
                 "type": "TextBlock",
                 "wrap": True,
-                "text": escape_text(_("Users per group: ") + "; ".join(groups), field_limit),
+                "text": escape_text(
+                    _("Users per group: ") + "; ".join(groups), field_limit
+                ),
             }
         )
     card = {
@@ -61,8 +79,9 @@ def _card(snapshot, field_limit, _):
     return card
 
 
-def build_payload(snapshot, _=lambda s: s):
-    """Webhook payload for ``snapshot``, kept under MAX_PAYLOAD_BYTES."""
+def build_payload(snapshot, _=_identity):
+    """Webhook payload for ``snapshot``, kept under MAX_PAYLOAD_BYTES by
+    truncating long texts further and further; ValueError if it cannot fit."""
     for field_limit in (4000, 1000, 250, 60):
         payload = {
             "type": "message",
@@ -74,10 +93,11 @@ def build_payload(snapshot, _=lambda s: s):
                 }
             ],
         }
-        if payload_size(payload) <= MAX_PAYLOAD_BYTES:
+        if payload_size(payload) < MAX_PAYLOAD_BYTES:
             return payload
-    raise ValueError("Teams card cannot fit in %s bytes" % MAX_PAYLOAD_BYTES)
+    raise ValueError(f"Teams card cannot fit in {MAX_PAYLOAD_BYTES} bytes")
 
 
 def payload_size(payload):
+    """Bytes of ``payload`` as ``requests`` sends it (ASCII-escaped JSON)."""
     return len(json.dumps(payload).encode())

@@ -73,15 +73,16 @@ class HelpdeskEscalationTarget(models.Model):
                     self.name,
                 )
             )
-        if not url.startswith(("https://", "http://")):
+        if not url.startswith(("https://", "http://")) or len(url.split()) > 1:
             raise ValidationError(
                 self.env._(
-                    "Escalation target %s: the Teams webhook URL must start "
-                    "with https://.",
+                    "Escalation target %s: the Teams webhook URL must be a web "
+                    "address starting with https://.",
                     self.name,
                 )
             )
 
     @api.model
     def _get_default_target(self, company):
+        """The company's first active target, by sequence."""
         return self.search([("company_id", "=", company.id)], limit=1)

@@ -1,18 +1,23 @@
 import logging
 import threading
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import requests
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..lib import retry, teams_card
 
 _logger = logging.getLogger(__name__)
 
 TEAMS_TIMEOUT = (5, 15)  # connect, read seconds
+TEAMS_TIMEOUT_PARAM = "helpdesk_expedite.teams_timeout"
 DELIVERY_BATCH = 20
+# Statuses whose Retry-After header tells when to try again.
+RETRY_AFTER_STATUSES = (429, 503)
 
 
 class HelpdeskTicketEscalation(models.Model):
@@ -82,15 +87,18 @@ class HelpdeskTicketEscalation(models.Model):
     # ------------------------------------------------------------------
 
     def action_send(self):
-        """Send by email now, or queue for Teams delivery after commit."""
-        for escalation in self:
-            if escalation.channel == "email":
-                escalation._send_email()
-            else:
-                escalation._queue_teams()
+        """Send by email now, or queue for Teams delivery after commit.
+
+        Escalations already sent or acknowledged are left alone.
+        """
+        to_send = self.filtered(lambda e: e.state in ("draft", "queued", "failed"))
+        for escalation in to_send.filtered(lambda e: e.channel == "email"):
+            escalation._send_email()
+        to_send.filtered(lambda e: e.channel == "teams")._queue_teams()
         return True
 
     def action_mark_acknowledged(self):
+        """Record that the target took the escalation: who, when, how fast."""
         for escalation in self:
             if escalation.state not in ("sent", "queued", "failed"):
                 raise UserError(
@@ -99,12 +107,12 @@ class HelpdeskTicketEscalation(models.Model):
                         escalation.display_name,
                     )
                 )
-        now = fields.Datetime.now()
         self.write(
             {
                 "state": "acknowledged",
-                "acknowledged_date": now,
+                "acknowledged_date": fields.Datetime.now(),
                 "acknowledged_by_id": self.env.uid,
+                "next_attempt_date": False,
             }
         )
         for escalation in self:
@@ -119,23 +127,32 @@ class HelpdeskTicketEscalation(models.Model):
         return True
 
     def action_retry(self):
-        self.filtered(lambda e: e.state == "failed").write(
-            {"attempt_count": 0, "last_error": False}
-        )
-        return self.action_send()
+        """Send failed escalations again, with a fresh attempt budget."""
+        failed = self.filtered(lambda e: e.state == "failed")
+        failed.write({"attempt_count": 0, "last_error": False})
+        return failed.action_send()
 
     # ------------------------------------------------------------------
     # Delivery
     # ------------------------------------------------------------------
 
     def _send_email(self):
+        self.ensure_one()
         template = self.env.ref("helpdesk_expedite.mail_template_escalation")
         template.send_mail(self.id)
         self.write(
-            {"state": "sent", "sent_date": fields.Datetime.now(), "attempt_count": 1}
+            {
+                "state": "sent",
+                "sent_date": fields.Datetime.now(),
+                "attempt_count": self.attempt_count + 1,
+                "next_attempt_date": False,
+                "last_error": False,
+            }
         )
 
     def _queue_teams(self):
+        if not self:
+            return
         self.write(
             {
                 "state": "queued",
@@ -149,13 +166,18 @@ class HelpdeskTicketEscalation(models.Model):
 
     @api.model
     def _cron_deliver_escalations(self, batch_size=DELIVERY_BATCH):
-        due = self._lock_due_escalations(batch_size)
-        for escalation in due:
+        """Post due Teams escalations, locking and committing one at a time."""
+        done = 0
+        while done < batch_size:
+            escalation = self._lock_due_escalations(limit=1)
+            if not escalation:
+                break
             escalation._deliver_teams()
             escalation._commit_if_allowed()
+            done += 1
         remaining = self.search_count(self._due_domain())
-        self.env["ir.cron"]._notify_progress(done=len(due), remaining=remaining)
-        if remaining == 0:
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if not remaining:
             self._schedule_next_delivery()
 
     def _due_domain(self):
@@ -167,13 +189,11 @@ class HelpdeskTicketEscalation(models.Model):
 
     def _lock_due_escalations(self, limit):
         """Due escalations, row-locked; rows locked elsewhere are skipped."""
-        query = self._search(self._due_domain(), order="next_attempt_date, id")
-        query.limit = limit
-        self.env.cr.execute(
-            f"SELECT id FROM helpdesk_ticket_escalation WHERE id IN ({query.subselect()}) "
-            "FOR UPDATE SKIP LOCKED"
+        query = self._search(
+            self._due_domain(), order="next_attempt_date, id", limit=limit
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        rows = self.env.execute_query(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
+        return self.browse([row[0] for row in rows])
 
     def _schedule_next_delivery(self):
         pending = self.search(
@@ -185,15 +205,32 @@ class HelpdeskTicketEscalation(models.Model):
             cron = self.env.ref("helpdesk_expedite.ir_cron_escalation_delivery")
             cron._trigger(at=pending.next_attempt_date)
 
-    def _deliver_teams(self):
+    def _get_teams_timeout(self):
+        """(connect, read) seconds, from setting helpdesk_expedite.teams_timeout."""
+        value = self.env["ir.config_parameter"].sudo().get_param(TEAMS_TIMEOUT_PARAM)
+        return retry.parse_timeout(value, TEAMS_TIMEOUT)
+
+    def _prepare_teams_payload(self):
         self.ensure_one()
-        url = self.target_id.sudo().teams_webhook_url
-        payload = teams_card.build_payload(
+        return teams_card.build_payload(
             self.ticket_id._get_incident_snapshot(), self.env._
         )
+
+    def _deliver_teams(self):
+        """POST the card once; record success, or the failure and next try."""
+        self.ensure_one()
+        if self.state != "queued":
+            return False
         attempt = self.attempt_count + 1
         try:
-            response = requests.post(url, json=payload, timeout=TEAMS_TIMEOUT)
+            payload = self._prepare_teams_payload()
+        except ValueError as error:
+            return self._record_failure(retry.MAX_ATTEMPTS, str(error))
+        url = (self.target_id.sudo().teams_webhook_url or "").strip()
+        try:
+            response = requests.post(
+                url, json=payload, timeout=self._get_teams_timeout()
+            )
         except requests.RequestException as error:
             return self._record_failure(attempt, self._describe_error(error))
         if 200 <= response.status_code < 300:
@@ -207,7 +244,7 @@ class HelpdeskTicketEscalation(models.Model):
                 }
             )
         retry_after = None
-        if response.status_code == 429:
+        if response.status_code in RETRY_AFTER_STATUSES:
             retry_after = retry.parse_retry_after(response.headers.get("Retry-After"))
         error = f"HTTP {response.status_code}: {response.text[:500]}"
         return self._record_failure(attempt, error, retry_after)
@@ -218,7 +255,24 @@ class HelpdeskTicketEscalation(models.Model):
             return f"Timeout: {error}"
         return f"{type(error).__name__}: {error}"
 
+    def _redact_webhook_url(self, text):
+        """``text`` without the secret parts (path, query) of the webhook URL."""
+        url = (self.target_id.sudo().teams_webhook_url or "").strip()
+        if not url:
+            return text
+        parts = urlsplit(url)
+        secrets = [url, parts.path, parts.query]
+        try:
+            secrets.append(requests.Request("POST", url).prepare().path_url)
+        except requests.RequestException:
+            _logger.debug("Cannot prepare the webhook URL of %s", self.target_id.id)
+        for secret in sorted(filter(None, secrets), key=len, reverse=True):
+            if len(secret) > 1:
+                text = text.replace(secret, "[webhook URL]")
+        return text
+
     def _record_failure(self, attempt, error, retry_after=None):
+        error = self._redact_webhook_url(error)
         _logger.warning("Teams escalation %s attempt %s: %s", self.id, attempt, error)
         if attempt >= retry.MAX_ATTEMPTS:
             self.write(

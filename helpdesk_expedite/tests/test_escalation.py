@@ -1,0 +1,337 @@
+"""Escalating an incident by email, targets, acknowledgement and errors."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import freeze_time, new_test_user, tagged
+
+from .common import ExpediteCase
+
+WEBHOOK = "https://example.webhook.office.com/workflows/abc/invoke?sig=SECRET"
+
+
+@tagged("post_install", "-at_install")
+class TestEscalation(ExpediteCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Target = cls.env["helpdesk.escalation.target"]
+        cls.Escalation = cls.env["helpdesk.ticket.escalation"]
+        cls.developer = cls.env["res.partner"].create(
+            {"name": "Lead Developer", "email": "lead.dev@example.com"}
+        )
+        cls.teams_target = cls.Target.create(
+            {
+                "name": "Dev Team channel (test)",
+                "channel": "teams",
+                "teams_webhook_url": WEBHOOK,
+                "sequence": 5,
+            }
+        )
+        cls.ticket = cls._create_scenario_ticket()
+
+    @contextmanager
+    def _raises(self, exception, text):
+        """assertRaises (which rolls back to a savepoint) + message check."""
+        with self.assertRaises(exception) as catcher:
+            yield
+        self.assertIn(text, str(catcher.exception))
+
+    def _escalation_mails(self):
+        return self._new_mails.filtered(
+            lambda m: m.model == "helpdesk.ticket.escalation"
+        )
+
+    # ------------------------------------------------------------------
+    # Summary and email
+    # ------------------------------------------------------------------
+
+    def test_summary_has_the_scenario_facts(self):
+        self.assertEqual(self.ticket.class_of_service, "expedite")
+        with self.mock_mail_gateway():
+            self.ticket.action_escalate()
+        escalation = self.ticket.escalation_ids
+        self.assertEqual(len(escalation), 1)
+        self.assertEqual(escalation.target_id, self.dev_team)
+        self.assertEqual(escalation.channel, "email")
+        summary = escalation.summary
+        for expected in (
+            "LMS exam submission failure",
+            self.ticket.number,
+            "Customer: Campus (test), Exam Coordinator",
+            "Class of service: Expedite",
+            "Affected service: Exam submission service",
+            "Affected users: 20 + 18 + 15 = 53",
+            "Affected groups: 3",
+            "Failure rate: 100%",
+            "Error message: System error - please contact administrator",
+            "Critical activity blocked: Yes",
+            "Executive involvement: Yes: ",
+            "Campus Director",
+            "Business impact: Final exams blocked",
+            f"/odoo/helpdesk.ticket/{self.ticket.id}",
+            "- WEB102-HN (Hanoi): 20",
+            "- DATA101-SG (Saigon): 18",
+            "- MOBILE201-HN (Hanoi): 15",
+        ):
+            self.assertIn(expected, summary)
+        self.assertTrue(
+            summary.split("Link: ")[1].startswith(self.ticket.get_base_url())
+        )
+
+    def test_email_goes_to_the_target_address_and_partners(self):
+        self.dev_team.partner_ids = self.developer
+        with self.mock_mail_gateway():
+            self.ticket.with_user(self.agent).action_escalate()
+            escalation = self.ticket.escalation_ids
+            mail = self._escalation_mails()
+            self.assertEqual(len(mail), 1)
+            self.assertEqual(mail.res_id, escalation.id)
+            self.assertEqual(mail.state, "outgoing")
+            self.assertEqual(mail.email_to, "dev@example.com")
+            self.assertEqual(mail.recipient_ids, self.developer)
+            mail.send()
+        subject = f"[ESCALATION] {self.ticket.number} {self.ticket.name}"
+        for recipient in ("dev@example.com", self.developer):
+            self.assertSentEmail(
+                mail.email_from,
+                [recipient],
+                subject=subject,
+                body_content="20 + 18 + 15 = 53",
+            )
+        self.assertIn("Final exams blocked", mail.body_html)
+        self.assertEqual(escalation.state, "sent")
+        self.assertTrue(escalation.sent_date)
+        self.assertEqual(escalation.attempt_count, 1)
+        self.assertTrue(self._notes(self.ticket, "Escalated to Dev Team (test)"))
+
+    def test_email_to_partners_only(self):
+        target = self.Target.create(
+            {
+                "name": "On-call (test)",
+                "channel": "email",
+                "partner_ids": [fields.Command.set(self.developer.ids)],
+            }
+        )
+        with self.mock_mail_gateway():
+            self.ticket.action_escalate(target_id=target.id)
+            mail = self._escalation_mails()
+            mail.send()
+        self.assertFalse(mail.email_to)
+        self.assertSentEmail(mail.email_from, [self.developer])
+
+    # ------------------------------------------------------------------
+    # Dates, targets, several tickets
+    # ------------------------------------------------------------------
+
+    def test_escalated_date_set_on_first_escalation_only(self):
+        first = fields.Datetime.now() + timedelta(minutes=4)
+        with self.mock_mail_gateway(), freeze_time(first):
+            self.ticket.action_escalate()
+        with self.mock_mail_gateway(), freeze_time(first + timedelta(minutes=30)):
+            self.ticket.action_escalate(target_id=self.teams_target.id)
+        self.assertEqual(len(self.ticket.escalation_ids), 2)
+        self.assertEqual(self.ticket.escalated_date, first)
+        self.assertGreater(self.ticket.time_to_escalate, 0)
+
+    def test_default_target_is_the_first_active_one_of_the_company(self):
+        self.Target.create(
+            {
+                "name": "Archived (test)",
+                "email": "old@example.com",
+                "sequence": 0,
+                "active": False,
+            }
+        )
+        other_company = self.env["res.company"].create({"name": "Other (test)"})
+        self.Target.create(
+            {
+                "name": "Elsewhere (test)",
+                "email": "else@example.com",
+                "sequence": 0,
+                "company_id": other_company.id,
+            }
+        )
+        with self.mock_mail_gateway():
+            self.ticket.action_escalate()
+        self.assertEqual(self.ticket.escalation_ids.target_id, self.dev_team)
+        first = self.Target.create(
+            {"name": "First (test)", "email": "first@example.com", "sequence": 0}
+        )
+        with self.mock_mail_gateway():
+            self.ticket.action_escalate()
+        self.assertEqual(self.ticket.escalation_ids.sorted("id")[-1].target_id, first)
+
+    def test_explicit_teams_target_is_queued_not_mailed(self):
+        with self.mock_mail_gateway():
+            self.ticket.with_user(self.agent).action_escalate(
+                target_id=self.teams_target.id
+            )
+        escalation = self.ticket.escalation_ids
+        self.assertEqual(escalation.target_id, self.teams_target)
+        self.assertEqual(escalation.channel, "teams")
+        self.assertEqual(escalation.state, "queued")
+        self.assertEqual(escalation.attempt_count, 0)
+        self.assertTrue(escalation.next_attempt_date)
+        self.assertFalse(self._escalation_mails())
+        self.assertIn("20 + 18 + 15 = 53", escalation.summary)
+
+    def test_escalate_several_tickets_at_once(self):
+        other = self._create_ticket(
+            groups=[("WEB201-DN", "Da Nang", 30)], name="Grades page down"
+        )
+        tickets = self.ticket | other
+        with self.mock_mail_gateway():
+            tickets.action_escalate()
+        for ticket in tickets:
+            self.assertEqual(len(ticket.escalation_ids), 1)
+            self.assertEqual(ticket.escalation_ids.state, "sent")
+            self.assertTrue(ticket.escalated_date)
+        self.assertIn("Affected users: 30", other.escalation_ids.summary)
+        self.assertEqual(len(self._escalation_mails()), 2)
+
+    # ------------------------------------------------------------------
+    # Acknowledgement
+    # ------------------------------------------------------------------
+
+    def test_mark_acknowledged_records_who_when_and_response_time(self):
+        sent = fields.Datetime.now()
+        with self.mock_mail_gateway(), freeze_time(sent):
+            self.ticket.action_escalate()
+        escalation = self.ticket.escalation_ids
+        self.assertEqual(escalation.sent_date, sent)
+        with freeze_time(sent + timedelta(minutes=12)):
+            escalation.with_user(self.agent).action_mark_acknowledged()
+        self.assertEqual(escalation.state, "acknowledged")
+        self.assertEqual(escalation.acknowledged_by_id, self.agent)
+        self.assertEqual(escalation.acknowledged_date, sent + timedelta(minutes=12))
+        self.assertAlmostEqual(escalation.response_time, 12.0)
+        self.assertTrue(self._notes(self.ticket, "acknowledged the escalation"))
+        with self.assertRaises(UserError):
+            escalation.action_mark_acknowledged()
+
+    def test_mark_acknowledged_on_several_escalations(self):
+        with self.mock_mail_gateway():
+            self.ticket.action_escalate()
+            self.ticket.action_escalate(target_id=self.teams_target.id)
+        escalations = self.ticket.escalation_ids
+        escalations.action_mark_acknowledged()
+        self.assertEqual(set(escalations.mapped("state")), {"acknowledged"})
+        self.assertEqual(escalations.acknowledged_by_id, self.env.user)
+        self.assertFalse(escalations.filtered("next_attempt_date"))
+
+    def test_draft_escalation_cannot_be_acknowledged(self):
+        draft = self.Escalation.create(
+            self.ticket._prepare_escalation_vals(self.dev_team)
+        )
+        self.assertEqual(draft.state, "draft")
+        with self._raises(UserError, "has not been sent"):
+            draft.action_mark_acknowledged()
+
+    def test_retry_resends_failed_escalations_only(self):
+        with self.mock_mail_gateway():
+            self.ticket.action_escalate()
+            self.ticket.action_escalate(target_id=self.teams_target.id)
+        escalations = self.ticket.escalation_ids
+        email = escalations.filtered(lambda e: e.channel == "email")
+        teams = escalations - email
+        teams.write({"state": "failed", "attempt_count": 5, "last_error": "HTTP 500"})
+        with self.mock_mail_gateway():
+            (email | teams).action_retry()
+            self.assertFalse(self._escalation_mails())
+        self.assertEqual(email.state, "sent")
+        self.assertEqual(teams.state, "queued")
+        self.assertEqual(teams.attempt_count, 0)
+        self.assertFalse(teams.last_error)
+
+    # ------------------------------------------------------------------
+    # Wrong configuration
+    # ------------------------------------------------------------------
+
+    def test_teams_target_needs_a_webhook_url(self):
+        with self._raises(ValidationError, "webhook URL"):
+            self.Target.create({"name": "No URL (test)", "channel": "teams"})
+        with self._raises(ValidationError, "https://"):
+            self.Target.create(
+                {
+                    "name": "Bad URL (test)",
+                    "channel": "teams",
+                    "teams_webhook_url": "javascript:alert(1)",
+                }
+            )
+        with self._raises(ValidationError, "webhook URL"):
+            self.teams_target.teams_webhook_url = False
+
+    def test_email_target_needs_an_address(self):
+        with self._raises(ValidationError, "email address or recipients"):
+            self.Target.create({"name": "Nobody (test)", "channel": "email"})
+        with self._raises(ValidationError, "not a valid email"):
+            self.Target.create({"name": "Typo (test)", "email": "dev-at-example"})
+        with self._raises(ValidationError, "email address or recipients"):
+            self.dev_team.email = False
+
+    def test_escalating_to_a_target_broken_outside_the_orm_fails_clearly(self):
+        # e.g. a target imported by SQL before the constraint existed
+        self.env.cr.execute(
+            "UPDATE helpdesk_escalation_target SET email = NULL WHERE id = %s",
+            [self.dev_team.id],
+        )
+        self.env.invalidate_all()
+        with self._raises(ValidationError, "Dev Team (test)"):
+            self.ticket.action_escalate()
+        self.assertFalse(self.ticket.escalation_ids)
+        self.assertFalse(self.ticket.escalated_date)
+
+    def test_closed_ticket_cannot_be_escalated(self):
+        closed = self._create_ticket(
+            groups=[], failure_rate=0.0, stage_id=self.stage_done.id
+        )
+        self.assertTrue(closed.closed)
+        with self._raises(UserError, "closed"):
+            closed.action_escalate()
+        with self._raises(UserError, "closed"):
+            (self.ticket | closed).action_escalate()
+        self.assertFalse(self.ticket.escalation_ids)
+
+    def test_no_target_configured(self):
+        self.Target.search([]).action_archive()
+        with self._raises(UserError, "No escalation target"):
+            self.ticket.action_escalate()
+
+    def test_unknown_explicit_target(self):
+        with self._raises(UserError, "No escalation target"):
+            self.ticket.action_escalate(target_id=999_999_999)
+
+    # ------------------------------------------------------------------
+    # Secret webhook URL
+    # ------------------------------------------------------------------
+
+    def test_webhook_url_is_readable_by_managers_only(self):
+        target = self.teams_target
+        with self.assertRaises(AccessError):
+            target.with_user(self.agent).read(["teams_webhook_url"])
+        self.assertEqual(
+            target.with_user(self.agent).read(["name"])[0]["name"],
+            "Dev Team channel (test)",
+        )
+        self.assertNotIn(
+            "teams_webhook_url",
+            target.with_user(self.agent).fields_get(),
+        )
+        value = target.with_user(self.manager).read(["teams_webhook_url"])
+        self.assertEqual(value[0]["teams_webhook_url"], WEBHOOK)
+
+    def test_plain_user_cannot_write_targets(self):
+        with self.assertRaises(AccessError):
+            self.teams_target.with_user(self.agent).write(
+                {"teams_webhook_url": "https://attacker.example.com/hook"}
+            )
+
+    def test_other_internal_user_cannot_read_url(self):
+        employee = new_test_user(
+            self.env, login="expedite_employee", groups="base.group_user"
+        )
+        with self.assertRaises(AccessError):
+            self.teams_target.with_user(employee).read(["teams_webhook_url"])
