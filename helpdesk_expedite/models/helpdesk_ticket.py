@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from ..lib import classification, escalation_summary, monitoring
 from .helpdesk_expedite_rule import CLASS_OF_SERVICE
@@ -39,8 +40,12 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Impact scope
     # ------------------------------------------------------------------
+    # Lines are for helpdesk users; customers see them through the portal.
     impact_line_ids = fields.One2many(
-        "helpdesk.ticket.impact.line", "ticket_id", string="Affected Groups"
+        "helpdesk.ticket.impact.line",
+        "ticket_id",
+        string="Impact Scope",
+        groups=AGENT_GROUP,
     )
     affected_user_count = fields.Integer(
         string="Affected Users",
@@ -49,7 +54,7 @@ class HelpdeskTicket(models.Model):
         tracking=True,
     )
     affected_group_count = fields.Integer(
-        string="Affected Groups Count", compute="_compute_impact_totals", store=True
+        string="Affected Groups", compute="_compute_impact_totals", store=True
     )
     failure_rate = fields.Float(
         string="Failure Rate (%)", tracking=True, help="Percent of attempts failing."
@@ -73,9 +78,7 @@ class HelpdeskTicket(models.Model):
         tracking=True,
     )
     business_impact = fields.Text()
-    deadline = fields.Datetime(
-        tracking=True, help="A fixed date the work must meet."
-    )
+    deadline = fields.Datetime(tracking=True, help="A fixed date the work must meet.")
 
     # ------------------------------------------------------------------
     # Classification
@@ -147,7 +150,10 @@ class HelpdeskTicket(models.Model):
         aggregator="avg",
     )
     status_update_ids = fields.One2many(
-        "helpdesk.ticket.status.update", "ticket_id", string="Customer Updates"
+        "helpdesk.ticket.status.update",
+        "ticket_id",
+        string="Customer Updates",
+        groups=AGENT_GROUP,
     )
 
     # ------------------------------------------------------------------
@@ -177,12 +183,13 @@ class HelpdeskTicket(models.Model):
     )
     root_cause = fields.Text()
     corrective_action_ids = fields.One2many(
-        "helpdesk.ticket.corrective.action", "ticket_id", string="Corrective Actions"
+        "helpdesk.ticket.corrective.action",
+        "ticket_id",
+        string="Corrective Actions",
+        groups=AGENT_GROUP,
     )
     resolution_summary = fields.Text()
-    monitoring_window = fields.Integer(
-        string="Monitoring Window (minutes)", default=15
-    )
+    monitoring_window = fields.Integer(string="Monitoring Window (minutes)", default=15)
     monitoring_log_ids = fields.One2many(
         "helpdesk.ticket.monitoring.log",
         "ticket_id",
@@ -224,6 +231,7 @@ class HelpdeskTicket(models.Model):
     )
     closure_override_reason = fields.Text(
         copy=False,
+        groups=AGENT_GROUP,
         help="Helpdesk managers only: close an Expedite ticket although the "
         "closure checklist is incomplete.",
     )
@@ -247,8 +255,7 @@ class HelpdeskTicket(models.Model):
             if not 0 <= ticket.failure_rate <= 100:
                 raise ValidationError(
                     self.env._(
-                        "The failure rate is a percentage between 0 and 100, "
-                        "not %s.",
+                        "The failure rate is a percentage between 0 and 100, not %s.",
                         ticket.failure_rate,
                     )
                 )
@@ -256,9 +263,10 @@ class HelpdeskTicket(models.Model):
     @api.constrains("class_of_service_locked", "class_of_service_lock_reason")
     def _check_lock_reason(self):
         for ticket in self:
-            if ticket.class_of_service_locked and not (
-                ticket.class_of_service_lock_reason or ""
-            ).strip():
+            if (
+                ticket.class_of_service_locked
+                and not (ticket.class_of_service_lock_reason or "").strip()
+            ):
                 raise ValidationError(
                     self.env._(
                         "Say why the class of service of %s is locked.",
@@ -356,6 +364,22 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    def _init_column(self, column_name):
+        """Give each existing ticket its own monitoring secret: the ORM would
+        write one evaluated default into every row, a token shared by all."""
+        if column_name != "monitoring_token":
+            return super()._init_column(column_name)
+        # gen_random_uuid() is volatile (one value per row) and uses a strong
+        # random source (PostgreSQL 13+).
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %(table)s SET monitoring_token = replace("
+                "gen_random_uuid()::text || gen_random_uuid()::text, '-', '') "
+                "WHERE monitoring_token IS NULL",
+                table=SQL.identifier(self._table),
+            )
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         tickets = super(
@@ -572,7 +596,9 @@ class HelpdeskTicket(models.Model):
                     )
                 )
             now = fields.Datetime.now()
-            ticket.write({"last_status_update_date": now, **ticket._next_deadline_vals(now)})
+            ticket.write(
+                {"last_status_update_date": now, **ticket._next_deadline_vals(now)}
+            )
             ticket._add_status_update(body)
             ticket._send_customer_mail("helpdesk_expedite.mail_template_status_update")
         return True
@@ -696,15 +722,16 @@ class HelpdeskTicket(models.Model):
     def action_escalate(self, target_id=None):
         """Escalate each ticket to ``target_id``, or the company's first target."""
         Target = self.env["helpdesk.escalation.target"]
+        closed = self.filtered("closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "These tickets are closed and cannot be escalated: %s.",
+                    ", ".join(closed.mapped("display_name")),
+                )
+            )
         escalations = self.env["helpdesk.ticket.escalation"]
         for ticket in self:
-            if ticket.closed:
-                raise UserError(
-                    self.env._(
-                        "Ticket %s is closed: it cannot be escalated.",
-                        ticket.display_name,
-                    )
-                )
             target = (
                 Target.browse(target_id).exists()
                 if target_id
@@ -769,7 +796,7 @@ class HelpdeskTicket(models.Model):
             failure_rate=self.failure_rate,
             error_message=self.error_message or "",
             critical_activity_blocked=self.critical_activity_blocked,
-            executives=tuple(self.executive_partner_ids.mapped("display_name")),
+            executives=tuple(self.executive_partner_ids.mapped("name")),
             business_impact=self.business_impact or "",
             url=self._get_backend_url(),
         )
@@ -1058,7 +1085,7 @@ class HelpdeskTicket(models.Model):
     def _check_closure_allowed(self, vals):
         problems = []
         for ticket in self:
-            if (vals.get("closure_override_reason") or ticket.closure_override_reason):
+            if vals.get("closure_override_reason") or ticket.closure_override_reason:
                 continue
             missing = ticket._get_closure_missing_items()
             if missing:

@@ -2,7 +2,6 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -33,7 +32,7 @@ class TestAcknowledgement(ExpediteCase):
         body = mails[0]["body"]
         self.assertIn("53", body)
         self.assertIn("WEB102-HN: 20", body)
-        self.assertIn("/my/ticket/%s" % ticket.id, body)
+        self.assertIn(f"/my/ticket/{ticket.id}", body)
         self.assertEqual(ticket.status_update_ids.kind, "acknowledgement")
 
         with self.mock_mail_gateway():
@@ -50,7 +49,9 @@ class TestAcknowledgement(ExpediteCase):
         with self.at(T0 + timedelta(minutes=7)), self.mock_mail_gateway():
             ticket.action_acknowledge()
         to_customer = [
-            m for m in self._acknowledgements() if "coordinator@example.com" in str(m["email_to"])
+            m
+            for m in self._acknowledgements()
+            if "coordinator@example.com" in str(m["email_to"])
         ]
         self.assertEqual(len(to_customer), 1)
         self.assertEqual(ticket.time_to_acknowledge, 7.0)
@@ -96,7 +97,10 @@ class TestCadence(ExpediteCase):
         update_mails = [m for m in self._mails if "Update:" in m["subject"]]
         self.assertTrue(update_mails)
         self.assertIn("DB connection timeouts", update_mails[0]["body"])
-        self.assertEqual(ticket._get_latest_status_update().body, "Logs reviewed: DB connection timeouts.")
+        self.assertEqual(
+            ticket._get_latest_status_update().body,
+            "Logs reviewed: DB connection timeouts.",
+        )
 
     def test_overdue_at_the_right_minute(self):
         with self.at(T0):
@@ -106,12 +110,20 @@ class TestCadence(ExpediteCase):
             ticket.invalidate_recordset(["update_overdue"])
             self.assertFalse(ticket.update_overdue)
             self.assertFalse(self.Ticket.search(domain))
-            self.assertTrue(self.Ticket.search([("update_overdue", "=", False), ("id", "=", ticket.id)]))
+            self.assertTrue(
+                self.Ticket.search(
+                    [("update_overdue", "=", False), ("id", "=", ticket.id)]
+                )
+            )
         with freeze_time(T0 + timedelta(minutes=15, seconds=1)):
             ticket.invalidate_recordset(["update_overdue"])
             self.assertTrue(ticket.update_overdue)
             self.assertEqual(self.Ticket.search(domain), ticket)
-            self.assertFalse(self.Ticket.search([("update_overdue", "!=", True), ("id", "=", ticket.id)]))
+            self.assertFalse(
+                self.Ticket.search(
+                    [("update_overdue", "!=", True), ("id", "=", ticket.id)]
+                )
+            )
 
     def test_empty_update_is_refused(self):
         ticket = self._create_scenario_ticket()
@@ -120,13 +132,17 @@ class TestCadence(ExpediteCase):
 
     def test_wizard_prefills_from_phase_and_sends(self):
         ticket = self._create_scenario_ticket()
-        wizard = self.env["helpdesk.ticket.status.update.wizard"].create({"ticket_id": ticket.id})
+        wizard = self.env["helpdesk.ticket.status.update.wizard"].create(
+            {"ticket_id": ticket.id}
+        )
         self.assertIn("still investigating", wizard.body)
         self.assertIn("53 users", wizard.body)
         self.assertEqual(wizard.recipient_ids, self.customer | self.executive)
         wizard.body = "Rollback in progress."
         wizard.action_send()
-        self.assertEqual(ticket._get_latest_status_update().body, "Rollback in progress.")
+        self.assertEqual(
+            ticket._get_latest_status_update().body, "Rollback in progress."
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -136,8 +152,10 @@ class TestWatchdog(ExpediteCase):
 
     def _overdue_activities(self, ticket):
         return ticket.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref("helpdesk_expedite.mail_activity_type_update_overdue")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("helpdesk_expedite.mail_activity_type_update_overdue")
+            )
         )
 
     def test_one_activity_and_one_note_per_overdue_period(self):
@@ -154,7 +172,9 @@ class TestWatchdog(ExpediteCase):
         self.assertEqual(activities.user_id, self.agent)
         notes = self._notes(ticket, "Customer update overdue")
         self.assertEqual(len(notes), 1)
-        self.assertIn(self.manager.partner_id, notes.partner_ids, "team leader notified")
+        self.assertIn(
+            self.manager.partner_id, notes.partner_ids, "team leader notified"
+        )
 
         # An update starts a new period; its lapse is reported once more.
         with freeze_time(T0 + timedelta(minutes=50)):
