@@ -1,10 +1,43 @@
+from urllib.parse import urlencode
+
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
+from odoo.tools import consteq
 
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
 
 INCIDENT_CLASSES = ("expedite", "fixed_date")
+
+
+def incident_messages(env):
+    """Messages the portal ticket page may show, by key.
+
+    Only a key travels in the URL: a crafted link cannot put arbitrary text
+    on the ticket page.
+    """
+    return {
+        "not_resolved": (
+            "warning",
+            env._(
+                "The incident is not resolved yet: you can confirm once our "
+                "team has put a fix in place."
+            ),
+        ),
+        "close_refused": (
+            "warning",
+            env._(
+                "This incident cannot be closed yet: the fix must be in place, "
+                "watched and confirmed first."
+            ),
+        ),
+    }
+
+
+def portal_url_with_message(ticket_sudo, key):
+    url = ticket_sudo.get_portal_url()
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}{urlencode({'incident_message': key})}"
 
 
 class ExpediteCustomerPortal(CustomerPortalHelpdesk):
@@ -12,35 +45,43 @@ class ExpediteCustomerPortal(CustomerPortalHelpdesk):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
         if ticket.class_of_service in INCIDENT_CLASSES:
             values["incident"] = self._prepare_incident_panel(ticket)
-        values["incident_message"] = kwargs.get("incident_message")
+        message = incident_messages(request.env).get(kwargs.get("incident_message"))
+        values["incident_message"] = message and message[1]
+        values["incident_message_level"] = message and message[0]
         return values
 
     def _prepare_incident_panel(self, ticket_sudo):
         """Customer-facing facts only: nothing internal goes in here."""
+        env = request.env
+
+        def label(field_name):
+            field = ticket_sudo._fields[field_name]
+            return dict(field._description_selection(env)).get(ticket_sudo[field_name])
+
+        phases = ticket_sudo._fields["incident_phase"]._description_selection(env)
+        phase_keys = [key for key, _label in phases]
+        resolved = ticket_sudo._is_resolved()
         return {
-            "class_of_service": dict(
-                ticket_sudo._fields["class_of_service"]._description_selection(
-                    request.env
-                )
-            )[ticket_sudo.class_of_service],
+            "class_of_service": label("class_of_service"),
+            "class_key": ticket_sudo.class_of_service,
             "phase": ticket_sudo.incident_phase,
-            "phase_label": dict(
-                ticket_sudo._fields["incident_phase"]._description_selection(
-                    request.env
-                )
-            )[ticket_sudo.incident_phase],
+            "phase_label": label("incident_phase"),
+            "phases": [
+                (key, text, index <= phase_keys.index(ticket_sudo.incident_phase))
+                for index, (key, text) in enumerate(phases)
+            ],
+            "affected_service": ticket_sudo.affected_service,
             "affected_users": ticket_sudo.affected_user_count,
             "groups": [
                 (line.name, line.affected_users) for line in ticket_sudo.impact_line_ids
             ],
-            "next_update": ticket_sudo.next_update_deadline
-            if not ticket_sudo.closed
-            else False,
+            "deadline": ticket_sudo.deadline,
+            "next_update": not ticket_sudo.closed and ticket_sudo.next_update_deadline,
             "overdue": ticket_sudo.update_overdue,
-            "updates": ticket_sudo.status_update_ids.sorted(
-                lambda u: (u.date, u.id)
-            ),
-            "can_confirm": ticket_sudo._is_resolved()
+            "update_interval": ticket_sudo.update_interval,
+            # oldest first: the story of the incident, in order
+            "updates": ticket_sudo.status_update_ids.sorted(lambda u: (u.date, u.id)),
+            "can_confirm": resolved
             and not ticket_sudo.customer_confirmed
             and not ticket_sudo.closed,
             "confirmed": ticket_sudo.customer_confirmed,
@@ -55,40 +96,49 @@ class ExpediteCustomerPortal(CustomerPortalHelpdesk):
         csrf=True,
     )
     def portal_ticket_confirm_resolution(self, ticket_id, access_token=None, **kw):
+        """The customer confirms that the service works again."""
         try:
             ticket_sudo = self._document_check_access(
                 "helpdesk.ticket", ticket_id, access_token=access_token
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
-        if not access_token and not self._is_ticket_customer(ticket_sudo):
+        if not self._may_confirm(ticket_sudo, access_token):
             return request.redirect("/my")
-        url = ticket_sudo.get_portal_url()
+        if ticket_sudo.customer_confirmed:
+            # a second click (or a replayed form) changes nothing
+            return request.redirect(ticket_sudo.get_portal_url())
         try:
-            ticket_sudo.with_context(
-                helpdesk_expedite_confirmed_by=request.env.user.partner_id.id
-            ).action_confirm_resolution(channel="portal")
-        except UserError as error:
-            return request.redirect(
-                self._url_with_message(url, error.args[0] if error.args else "")
+            author = (
+                ticket_sudo.partner_id
+                if request.env.user._is_public()
+                else request.env.user.partner_id
             )
-        return request.redirect(url)
+            ticket_sudo.with_context(
+                helpdesk_expedite_confirmed_by=author.id
+            ).action_confirm_resolution(channel="portal")
+        except UserError:
+            return request.redirect(
+                portal_url_with_message(ticket_sudo, "not_resolved")
+            )
+        return request.redirect(ticket_sudo.get_portal_url())
 
-    @staticmethod
-    def _url_with_message(url, message):
-        from werkzeug.urls import url_encode
-
-        separator = "&" if "?" in url else "?"
-        return f"{url}{separator}{url_encode({'incident_message': message})}"
+    def _may_confirm(self, ticket_sudo, access_token):
+        """The ticket's customer, or whoever holds its access token (checked
+        by ``_document_check_access``): not any follower or agent."""
+        if access_token and ticket_sudo.access_token:
+            if consteq(ticket_sudo.access_token, access_token):
+                return True
+        return self._is_ticket_customer(ticket_sudo)
 
     @staticmethod
     def _is_ticket_customer(ticket_sudo):
         """The ticket's contact, or a contact of its commercial partner."""
-        partner = request.env.user.partner_id
-        if request.env.user._is_public():
+        user = request.env.user
+        if user._is_public():
             return False
-        return (
-            partner == ticket_sudo.partner_id
-            or partner.commercial_partner_id == ticket_sudo.commercial_partner_id
-            and bool(ticket_sudo.commercial_partner_id)
+        partner = user.partner_id
+        commercial = ticket_sudo.commercial_partner_id
+        return partner == ticket_sudo.partner_id or bool(
+            commercial and partner.commercial_partner_id == commercial
         )
