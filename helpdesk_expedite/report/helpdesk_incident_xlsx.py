@@ -40,20 +40,26 @@ class HelpdeskIncidentXlsx(models.AbstractModel):
         sheet.freeze_panes(1, 0)
         for row, ticket in enumerate(tickets, start=1):
             for col, value in enumerate(self._ticket_row(ticket)):
+                # bool is an int: an empty Char (False) must not become 0.
                 if isinstance(value, float):
                     sheet.write_number(row, col, value, number)
-                elif isinstance(value, int):
+                elif isinstance(value, int) and not isinstance(value, bool):
                     sheet.write_number(row, col, value)
                 else:
+                    # write_string: user text is never a formula.
                     sheet.write_string(row, col, value or "")
         self._write_groups_sheet(workbook, bold, tickets)
 
     def _ticket_row(self, ticket):
-        selection = dict(ticket._fields["class_of_service"]._description_selection(self.env))
-        monitoring = dict(ticket._fields["monitoring_state"]._description_selection(self.env))
+        selection = dict(
+            ticket._fields["class_of_service"]._description_selection(self.env)
+        )
+        monitoring = dict(
+            ticket._fields["monitoring_state"]._description_selection(self.env)
+        )
         return [
-            ticket.number,
-            ticket.name,
+            ticket.number or "",
+            ticket.name or "",
             ticket.partner_id.display_name or ticket.partner_name or "",
             selection[ticket.class_of_service],
             ticket.stage_id.name or "",

@@ -1,0 +1,297 @@
+"""The incident reports: PDF (QWeb) and Excel (report_xlsx)."""
+
+import io
+import logging
+import re
+import zipfile
+from xml.etree import ElementTree
+
+from odoo.tests import tagged
+
+from .common import ExpediteCase
+
+_logger = logging.getLogger(__name__)
+
+PDF_REPORT = "helpdesk_expedite.action_report_incident"
+XLSX_REPORT = "helpdesk_expedite.action_report_incident_xlsx"
+FORMULA_TITLE = "=cmd|' /C calc'!A0"
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+try:
+    import openpyxl
+except ImportError:  # pragma: no cover - openpyxl is in requirements-test.txt
+    openpyxl = None
+
+
+def _column_index(cell_ref):
+    letters = re.match(r"[A-Z]+", cell_ref).group(0)
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def read_xlsx_zip(content):
+    """{sheet name: [[(value, kind)]]} with kind "n", "s", "f" (formula),
+    read straight from the workbook's XML (no openpyxl needed)."""
+    sheets = {}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+        shared = []
+        if "xl/sharedStrings.xml" in names:
+            root = ElementTree.fromstring(archive.read("xl/sharedStrings.xml"))
+            for item in root.findall("m:si", NS):
+                shared.append(
+                    "".join(t.text or "" for t in item.iter(f"{{{NS['m']}}}t"))
+                )
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        sheet_names = [s.get("name") for s in workbook.find("m:sheets", NS)]
+        for position, name in enumerate(sheet_names, start=1):
+            root = ElementTree.fromstring(
+                archive.read(f"xl/worksheets/sheet{position}.xml")
+            )
+            rows = []
+            for row in root.iter(f"{{{NS['m']}}}row"):
+                cells = []
+                for cell in row.findall("m:c", NS):
+                    col = _column_index(cell.get("r"))
+                    cells.extend([(None, None)] * (col - len(cells)))
+                    formula = cell.find("m:f", NS)
+                    value = cell.find("m:v", NS)
+                    inline = cell.find("m:is", NS)
+                    if formula is not None:
+                        cells.append(("=" + (formula.text or ""), "f"))
+                    elif cell.get("t") == "s":
+                        cells.append((shared[int(value.text)], "s"))
+                    elif cell.get("t") == "inlineStr":
+                        cells.append(
+                            ("".join(t.text or "" for t in inline.iter()), "s")
+                        )
+                    elif value is not None:
+                        number = float(value.text)
+                        cells.append(
+                            (int(number) if number.is_integer() else number, "n")
+                        )
+                    else:
+                        cells.append((None, None))
+                rows.append(cells)
+            sheets[name] = rows
+    return sheets
+
+
+def read_xlsx_openpyxl(content):
+    """Same shape as :func:`read_xlsx_zip`, read with openpyxl."""
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    sheets = {}
+    for sheet in workbook.worksheets:
+        rows = []
+        for row in sheet.iter_rows():
+            cells = []
+            for cell in row:
+                value = cell.value
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                kind = {"n": "n", "s": "s", "f": "f"}.get(
+                    cell.data_type, cell.data_type
+                )
+                cells.append((value, kind if value is not None else None))
+            rows.append(cells)
+        sheets[sheet.title] = rows
+    return sheets
+
+
+@tagged("post_install", "-at_install")
+class TestIncidentReports(ExpediteCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ticket = cls._create_scenario_ticket()
+        cls.ticket.write(
+            {
+                "root_cause": "A recent deployment caused database connection "
+                "timeouts and a table lock.",
+                "resolution_summary": "Rolled back the deployment, restarted the "
+                "application, cleared the database locks.",
+                "root_cause_category_id": cls.env["helpdesk.root.cause.category"]
+                .search([], limit=1)
+                .id,
+            }
+        )
+        cls.ticket.action_mark_resolved()
+        cls.ticket.action_log_monitoring(100, 0, True, False, "Manual submission OK")
+
+    def _html(self, tickets):
+        html, kind = self.env["ir.actions.report"]._render_qweb_html(
+            PDF_REPORT, tickets.ids
+        )
+        self.assertEqual(kind, "html")
+        return html.decode() if isinstance(html, bytes) else str(html)
+
+    def _text(self, html):
+        """Visible text, whitespace-normalised (for phrases across tags)."""
+        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    # ------------------------------------------------------------------
+    # PDF report
+    # ------------------------------------------------------------------
+    def test_pdf_report_action(self):
+        report = self.env.ref(PDF_REPORT)
+        self.assertEqual(report.report_type, "qweb-pdf")
+        self.assertEqual(report.model, "helpdesk.ticket")
+        self.assertEqual(report.binding_model_id.model, "helpdesk.ticket")
+
+    def test_incident_report_html(self):
+        self.assertEqual(self.ticket.class_of_service, "expedite")
+        self.assertEqual(self.ticket.affected_user_count, 53)
+        text = self._text(self._html(self.ticket))
+        self.assertIn(self.ticket.number, text)
+        self.assertIn("LMS exam submission failure", text)
+        self.assertIn("Exam Coordinator", text)
+        self.assertIn("Expedite", text)
+        self.assertIn("Exam submission service", text)
+        self.assertIn("53 in 3 groups", text)
+        self.assertIn("100%", text)
+        for group in ("WEB102-HN", "DATA101-SG", "MOBILE201-HN"):
+            self.assertIn(group, text)
+        for users in ("20", "18", "15"):
+            self.assertRegex(text, rf"\b{users}\b")
+        self.assertIn("database connection timeouts", text)
+        self.assertIn("Rolled back the deployment", text)
+        # monitoring section and timeline
+        self.assertIn("Post-fix monitoring", text)
+        self.assertIn("Window: 15 minutes. Result: Running", text)
+        self.assertIn("+15 min", text)  # monitoring ends 15 minutes after the report
+        for milestone in ("Reported", "Acknowledged", "Resolved"):
+            self.assertIn(milestone, text)
+
+    def test_incident_report_pdf(self):
+        """The HTML is always checked; the PDF bytes when wkhtmltopdf exists."""
+        Report = self.env["ir.actions.report"]
+        html = self._html(self.ticket)
+        self.assertIn("53", html)
+        state = Report.get_wkhtmltopdf_state()
+        if state != "ok":
+            _logger.info(
+                "wkhtmltopdf state is %r: PDF bytes not checked, HTML was.", state
+            )
+            self.assertIn(state, ("install", "upgrade", "workers", "broken"))
+            return
+        pdf, kind = Report._render_qweb_pdf(PDF_REPORT, self.ticket.ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def test_report_escapes_user_text(self):
+        ticket = self._create_ticket(
+            groups=[("<b>GRP</b>", "Hanoi", 2)],
+            name="<script>alert(1)</script> outage",
+            error_message="<img src=x onerror=alert(2)>",
+        )
+        html = self._html(ticket)
+        self.assertNotIn("<script>alert(1)</script>", html)
+        self.assertNotIn("<img src=x onerror", html)
+        self.assertNotIn("<b>GRP</b>", html)
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html)
+
+    def test_report_for_several_tickets_and_plain_ticket(self):
+        plain = self._create_ticket(groups=[], name="Printer jam", failure_rate=0)
+        self.assertEqual(plain.class_of_service, "standard")
+        text = self._text(self._html(self.ticket | plain))
+        self.assertIn(self.ticket.number, text)
+        self.assertIn(plain.number, text)
+        self.assertIn("Printer jam", text)
+        self.assertIn("0 in 0 groups", text)
+
+    def test_agent_can_render(self):
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.agent)
+            ._render_qweb_html(PDF_REPORT, self.ticket.ids)
+        )
+        self.assertIn(b"53", html)
+
+    # ------------------------------------------------------------------
+    # XLSX report
+    # ------------------------------------------------------------------
+    def _xlsx(self, tickets):
+        content, kind = self.env["ir.actions.report"]._render_xlsx(
+            XLSX_REPORT, tickets.ids, {}
+        )
+        self.assertEqual(kind, "xlsx")
+        self.assertTrue(content.startswith(b"PK"), "not a zip (xlsx) file")
+        return content
+
+    def _read(self, content):
+        sheets = read_xlsx_zip(content)
+        if openpyxl is not None:
+            self.assertEqual(read_xlsx_openpyxl(content), sheets)
+        else:
+            _logger.info("openpyxl not installed: workbook read with zipfile only")
+        return sheets
+
+    def _row_for(self, rows, number):
+        for row in rows[1:]:
+            if row and row[0][0] == number:
+                return row
+        self.fail(f"no row for {number} in {rows}")
+
+    def test_xlsx_report_action(self):
+        report = self.env.ref(XLSX_REPORT)
+        self.assertEqual(report.report_type, "xlsx")
+        self.assertEqual(report.model, "helpdesk.ticket")
+
+    def test_xlsx_contains_the_numbers(self):
+        sheets = self._read(self._xlsx(self.ticket))
+        self.assertEqual(list(sheets), ["Incidents", "Affected Groups"])
+        rows = sheets["Incidents"]
+        header = [value for value, _kind in rows[0]]
+        self.assertEqual(header[0], "Ticket")
+        row = dict(zip(header, self._row_for(rows, self.ticket.number), strict=False))
+        self.assertEqual(row["Affected Users"], (53, "n"))
+        self.assertEqual(row["Affected Groups"], (3, "n"))
+        self.assertEqual(row["Failure Rate (%)"], (100, "n"))
+        self.assertEqual(row["Class of Service"], ("Expedite", "s"))
+        self.assertEqual(row["Monitoring"], ("Running", "s"))
+        self.assertEqual(row["Title"][0], self.ticket.name)
+        groups = sheets["Affected Groups"]
+        self.assertEqual(
+            [value for value, _kind in groups[0]],
+            ["Ticket", "Group", "Location", "Users"],
+        )
+        self.assertEqual(
+            sorted((r[1][0], r[3][0]) for r in groups[1:]),
+            [("DATA101-SG", 18), ("MOBILE201-HN", 15), ("WEB102-HN", 20)],
+        )
+
+    def test_xlsx_formula_text_stays_text(self):
+        ticket = self._create_ticket(
+            groups=[("=1+1", "@SUM(A1)", 4)],
+            name=FORMULA_TITLE,
+            partner_id=self.env["res.partner"]
+            .create({"name": "+cmd|' /C calc'!A0"})
+            .id,
+        )
+        content = self._xlsx(ticket)
+        sheets = self._read(content)
+        row = self._row_for(sheets["Incidents"], ticket.number)
+        self.assertEqual(row[1], (FORMULA_TITLE, "s"))
+        self.assertEqual(row[2], ("+cmd|' /C calc'!A0", "s"))
+        group_row = sheets["Affected Groups"][1]
+        self.assertEqual(group_row[1], ("=1+1", "s"))
+        self.assertEqual(group_row[2], ("@SUM(A1)", "s"))
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/"):
+                    self.assertNotIn(b"<f>", archive.read(name), name)
+        options = self.env[
+            "report.helpdesk_expedite.incident_xlsx"
+        ].get_workbook_options()
+        self.assertIs(options.get("strings_to_formulas"), False)
+
+    def test_xlsx_several_tickets(self):
+        plain = self._create_ticket(groups=[], name="Printer jam", failure_rate=0)
+        sheets = self._read(self._xlsx(self.ticket | plain))
+        rows = sheets["Incidents"]
+        self.assertEqual(len(rows), 3)
+        row = self._row_for(rows, plain.number)
+        self.assertEqual(row[5], (0, "n"))
+        self.assertEqual(len(sheets["Affected Groups"]), 4)
