@@ -860,6 +860,9 @@ class HelpdeskTicket(models.Model):
                     )
                 )
         stage = self.env.ref("helpdesk_expedite.helpdesk_ticket_stage_monitoring")
+        self.sudo().filtered(
+            lambda t: not t.monitoring_token
+        ).action_regenerate_monitoring_token()
         for ticket in self:
             now = fields.Datetime.now()
             ticket.write(
@@ -1051,6 +1054,7 @@ class HelpdeskTicket(models.Model):
             ticket.message_post(
                 body=self.env._("The customer confirmed that the service works again."),
                 subtype_xmlid="mail.mt_note",
+                author_id=self.env.context.get("helpdesk_expedite_confirmed_by"),
             )
             if ticket.monitoring_state == "passed" and not ticket.closed:
                 ticket.action_close()

@@ -1,0 +1,17 @@
+# Odoo's own test runner (--test-enable) loads these; pytest collects every
+# test_*.py file, including the plain-Python ones that need no database.
+from . import (
+    test_bad_input,
+    test_classification,
+    test_escalation,
+    test_leaks,
+    test_lifecycle,
+    test_monitoring_feed,
+    test_portal,
+    test_reports,
+    test_response,
+    test_security_matrix,
+    test_teams_delivery,
+    test_ticket_close_hardening,
+    test_tours,
+)

@@ -234,3 +234,22 @@ class TestClosureGate(ExpediteCase):
         ticket = self._create_ticket(groups=[("A", "", 2)])
         ticket.stage_id = self.stage_done
         self.assertTrue(ticket.closed)
+
+
+@tagged("post_install", "-at_install")
+class TestMonitoringToken(ExpediteCase):
+    def test_existing_tickets_never_share_a_token(self):
+        """Adding the column to a table with rows must not copy one secret
+        onto all of them: each existing ticket gets its own."""
+        first, second = self._create_scenario_ticket(), self._create_scenario_ticket()
+        self.assertNotEqual(first.monitoring_token, second.monitoring_token)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET monitoring_token = NULL WHERE id IN %s",
+            [(first.id, second.id)],
+        )
+        self.env.invalidate_all()
+        self.Ticket._init_column("monitoring_token")
+        self.env.invalidate_all()
+        self.assertTrue(first.monitoring_token and second.monitoring_token)
+        self.assertNotEqual(first.monitoring_token, second.monitoring_token)

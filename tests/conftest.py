@@ -1,0 +1,335 @@
+"""System tests: a real Odoo server over HTTP, XML-RPC and JSON-RPC.
+
+A session fixture starts ``$ODOO_PYTHON -m odoo`` on a free port of
+127.0.0.1 against ``$ODOO_SYSTEM_DB`` (a copy of the test database with
+helpdesk_expedite and demo data, made by tools/run-tests before pytest
+starts), waits for ``/web/health`` and stops the server at the end.
+
+Environment:
+  ODOO_TEST_CONFIG  Odoo configuration file (database connection, addons path)
+  ODOO_SYSTEM_DB    database the server uses; when unset, a throwaway one,
+                    "${ODOO_TEST_DB:-expedite_test}_system", is installed
+                    here (helpdesk_expedite with demo data) and dropped at
+                    the end
+  ODOO_PYTHON       python that imports Odoo 18.0 (default: this python)
+
+These are plain pytest tests (no Odoo import): they also run in the same
+pytest session as the add-on's pytest-odoo tests.
+"""
+
+import configparser
+import itertools
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import xmlrpc.client
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ADDON = "helpdesk_expedite"
+ADMIN_LOGIN = ADMIN_PASSWORD = "admin"
+START_TIMEOUT = 120  # seconds for the server to answer /web/health
+INSTALL_TIMEOUT = 600
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _odoo_python():
+    return os.environ.get("ODOO_PYTHON") or sys.executable
+
+
+def _config_path():
+    path = os.environ.get("ODOO_TEST_CONFIG")
+    if not path:
+        pytest.fail(
+            "ODOO_TEST_CONFIG is not set: run the system tests through "
+            "tools/run-tests, or export ODOO_TEST_CONFIG (an Odoo config file) "
+            "and ODOO_SYSTEM_DB (a database with helpdesk_expedite + demo data)",
+            pytrace=False,
+        )
+    if not os.path.isfile(path):
+        pytest.fail(f"ODOO_TEST_CONFIG={path}: no such file", pytrace=False)
+    return path
+
+
+def _pg_connect(config_path, dbname="postgres"):
+    import psycopg2  # Odoo's own dependency
+
+    parser = configparser.ConfigParser()
+    parser.read(config_path)
+    options = dict(parser["options"]) if parser.has_section("options") else {}
+    params = {"dbname": dbname}
+    for key in ("host", "port", "user", "password"):
+        value = options.get(f"db_{key}")
+        if value and value != "False":
+            params[key] = value
+    conn = psycopg2.connect(**params)
+    conn.autocommit = True
+    return conn
+
+
+def _drop_database(config_path, dbname):
+    conn = _pg_connect(config_path)
+    try:
+        with conn.cursor() as cr:
+            cr.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    finally:
+        conn.close()
+    parser = configparser.ConfigParser()
+    parser.read(config_path)
+    data_dir = parser.get("options", "data_dir", fallback="")
+    if data_dir and data_dir != "False":
+        shutil.rmtree(Path(data_dir) / "filestore" / dbname, ignore_errors=True)
+
+
+def _tail(path, lines=60):
+    try:
+        return "".join(Path(path).read_text(errors="replace").splitlines(True)[-lines:])
+    except OSError:
+        return ""
+
+
+class OdooServer:
+    """Connection details and RPC helpers for the running server."""
+
+    def __init__(self, url, db, log_path):
+        self.url = url
+        self.db = db
+        self.log_path = log_path
+        self._ids = itertools.count(1)
+        self._uids = {}
+
+    # -- XML-RPC -------------------------------------------------------
+    def xmlrpc(self, service):
+        return xmlrpc.client.ServerProxy(
+            f"{self.url}/xmlrpc/2/{service}", allow_none=True
+        )
+
+    def login(self, login=ADMIN_LOGIN, password=ADMIN_PASSWORD):
+        key = (login, password)
+        if key not in self._uids:
+            uid = self.xmlrpc("common").authenticate(self.db, login, password, {})
+            assert uid, f"cannot log in as {login!r} on {self.db}"
+            self._uids[key] = uid
+        return self._uids[key]
+
+    def execute(
+        self, model, method, *args, login=ADMIN_LOGIN, password=ADMIN_PASSWORD, **kwargs
+    ):
+        """execute_kw over XML-RPC (raises xmlrpc.client.Fault)."""
+        uid = self.login(login, password)
+        return self.xmlrpc("object").execute_kw(
+            self.db, uid, password, model, method, list(args), kwargs
+        )
+
+    # -- JSON-RPC ------------------------------------------------------
+    def jsonrpc_payload(self, service, method, *args):
+        return {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"service": service, "method": method, "args": list(args)},
+            "id": next(self._ids),
+        }
+
+    def jsonrpc(self, service, method, *args, session=None, timeout=60):
+        """Call /jsonrpc; return the result or raise RuntimeError(error)."""
+        import requests
+
+        poster = session or requests
+        response = poster.post(
+            f"{self.url}/jsonrpc",
+            json=self.jsonrpc_payload(service, method, *args),
+            timeout=timeout,
+        )
+        response.raise_for_status()
+        body = response.json()
+        if "error" in body:
+            raise RuntimeError(body["error"])
+        return body["result"]
+
+    def json_execute(self, model, method, *args, session=None, **kwargs):
+        uid = self.login()
+        return self.jsonrpc(
+            "object",
+            "execute_kw",
+            self.db,
+            uid,
+            ADMIN_PASSWORD,
+            model,
+            method,
+            list(args),
+            kwargs,
+            session=session,
+        )
+
+    def ref(self, xmlid):
+        module, name = xmlid.split(".", 1)
+        rows = self.execute(
+            "ir.model.data",
+            "search_read",
+            [("module", "=", module), ("name", "=", name)],
+            fields=["model", "res_id"],
+        )
+        return (rows[0]["model"], rows[0]["res_id"]) if rows else (None, None)
+
+    def ref_id(self, xmlid):
+        model, res_id = self.ref(xmlid)
+        assert res_id, f"XML-ID {xmlid} not found"
+        return res_id
+
+    def health(self, timeout=5):
+        with urllib.request.urlopen(
+            f"{self.url}/web/health", timeout=timeout
+        ) as response:
+            return response.status, json.loads(response.read() or b"{}")
+
+
+def _install_throwaway_db(python, config_path, log_dir):
+    """A fresh database with the add-on and demo data (ODOO_SYSTEM_DB unset)."""
+    dbname = f"{os.environ.get('ODOO_TEST_DB') or 'expedite_test'}_system"
+    _drop_database(config_path, dbname)
+    log_path = Path(log_dir) / "install.log"
+    with open(log_path, "wb") as log:
+        result = subprocess.run(
+            [
+                python,
+                "-m",
+                "odoo",
+                "-c",
+                config_path,
+                "-d",
+                dbname,
+                "-i",
+                ADDON,
+                "--stop-after-init",
+                "--log-level=warn",
+                "--max-cron-threads=0",
+                "--workers=0",
+                f"--db-filter=^{dbname}$",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=INSTALL_TIMEOUT,
+            cwd=REPO_ROOT,
+            check=False,
+        )
+    if result.returncode:
+        _drop_database(config_path, dbname)
+        pytest.fail(f"installing {ADDON} into {dbname} failed:\n{_tail(log_path)}")
+    return dbname
+
+
+def _stop(process):
+    """Stop the server's process group: INT, then TERM, then KILL."""
+    if process.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGINT, 15), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+# pytest-odoo's autouse session fixtures load an in-process registry (and an
+# HTTP server) for the add-on's tests. These tests talk to their own server
+# process instead: override them here, so that the system tests run with or
+# without the --odoo-* options, alone or next to the add-on's tests.
+@pytest.fixture(scope="session", autouse=True)
+def load_registry():
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def load_http():
+    yield
+
+
+@pytest.fixture(scope="session")
+def odoo_server():
+    config_path = _config_path()
+    python = _odoo_python()
+    log_dir = tempfile.mkdtemp(prefix="expedite-system-")
+    dbname = os.environ.get("ODOO_SYSTEM_DB")
+    throwaway = not dbname
+    if throwaway:
+        dbname = _install_throwaway_db(python, config_path, log_dir)
+    port = _free_port()
+    log_path = Path(log_dir) / "server.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed in the finally below
+    command = [
+        python,
+        "-m",
+        "odoo",
+        "-c",
+        config_path,
+        "-d",
+        dbname,
+        f"--db-filter=^{dbname}$",
+        f"--http-port={port}",
+        f"--gevent-port={_free_port()}",
+        "--http-interface=127.0.0.1",
+        "--workers=0",
+        "--max-cron-threads=0",
+        "--log-level=info",
+    ]
+    process = subprocess.Popen(
+        command,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        cwd=REPO_ROOT,
+        start_new_session=True,  # its own process group: stopped as a whole
+    )
+    server = OdooServer(f"http://127.0.0.1:{port}", dbname, log_path)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"Odoo exited with code {process.returncode} before answering:\n"
+                    f"{_tail(log_path)}",
+                    pytrace=False,
+                )
+            try:
+                status, body = server.health(timeout=2)
+                if status == 200 and body.get("status") == "pass":
+                    break
+            except (OSError, urllib.error.URLError, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"Odoo did not answer /web/health within {START_TIMEOUT}s:\n"
+                    f"{_tail(log_path)}",
+                    pytrace=False,
+                )
+            time.sleep(0.3)
+        yield server
+    finally:
+        _stop(process)
+        log.close()
+        if throwaway:
+            _drop_database(config_path, dbname)
+
+
+@pytest.fixture(scope="session")
+def admin_uid(odoo_server):
+    return odoo_server.login()

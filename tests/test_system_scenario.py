@@ -1,0 +1,332 @@
+"""Scenario 03 end to end on a new ticket, over JSON-RPC and XML-RPC."""
+
+import xmlrpc.client
+from datetime import datetime, timedelta
+
+import pytest
+import requests
+
+GROUPS = [
+    ("WEB102-HN", "Hanoi", 20),
+    ("DATA101-SG", "Saigon", 18),
+    ("MOBILE201-HN", "Hanoi", 15),
+]
+TICKET_FIELDS = [
+    "class_of_service",
+    "priority",
+    "stage_id",
+    "acknowledged_date",
+    "last_status_update_date",
+    "next_update_deadline",
+    "update_interval",
+    "escalated_date",
+    "escalation_ids",
+    "resolved_date",
+    "monitoring_end_date",
+    "monitoring_state",
+    "monitoring_log_ids",
+    "customer_confirmed",
+    "closed",
+    "closed_date",
+    "check_ids",
+    "affected_user_count",
+    "affected_group_count",
+    "time_to_acknowledge",
+    "time_to_close",
+]
+
+
+def _dt(value):
+    return datetime.strptime(value, "%Y-%m-%d %H:%M:%S") if value else None
+
+
+@pytest.fixture(scope="module")
+def refs(odoo_server):
+    ref = odoo_server.ref_id
+    return {
+        "team": ref("helpdesk_expedite.team_technical_support"),
+        "agent": ref("helpdesk_expedite.user_trung"),
+        "customer": ref("helpdesk_expedite.partner_campus_contact"),
+        "executive": ref("helpdesk_expedite.partner_campus_executive"),
+        "dev_team": ref("helpdesk_expedite.escalation_target_dev_team"),
+        "new": ref("helpdesk_mgmt.helpdesk_ticket_stage_new"),
+        "in_progress": ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress"),
+        "done": ref("helpdesk_mgmt.helpdesk_ticket_stage_done"),
+        "monitoring": ref("helpdesk_expedite.helpdesk_ticket_stage_monitoring"),
+    }
+
+
+def _create_incident(odoo_server, refs, name, **extra):
+    """Create the scenario's ticket over JSON-RPC; return its id."""
+    vals = {
+        "name": name,
+        "description": "<p>Students cannot submit their final exams.</p>",
+        "team_id": refs["team"],
+        "user_id": refs["agent"],
+        "partner_id": refs["customer"],
+        "affected_service": "Exam submission service",
+        "error_message": "System error – please contact administrator",
+        "failure_rate": 100.0,
+        "critical_activity_blocked": True,
+        "executive_partner_ids": [(6, 0, [refs["executive"]])],
+        "business_impact": "Final exams blocked",
+        "monitoring_window": 1,
+        "impact_line_ids": [
+            (0, 0, {"name": group, "location": location, "affected_users": users})
+            for group, location, users in GROUPS
+        ],
+    }
+    vals.update(extra)
+    return odoo_server.json_execute("helpdesk.ticket", "create", vals)
+
+
+def _read(odoo_server, ticket_id, fields=TICKET_FIELDS):
+    return odoo_server.execute("helpdesk.ticket", "read", [ticket_id], fields)[0]
+
+
+def _messages(odoo_server, ticket_id):
+    return odoo_server.execute(
+        "mail.message",
+        "search_read",
+        [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket_id)],
+        fields=["body", "message_type", "partner_ids", "subtype_id"],
+    )
+
+
+def test_scenario_end_to_end(odoo_server, refs):
+    ex = odoo_server.execute
+    ticket_id = _create_incident(
+        odoo_server, refs, "LMS exam submission failure (system test)"
+    )
+
+    # 1. classified expedite, acknowledged, moved to In Progress
+    ticket = _read(odoo_server, ticket_id)
+    assert ticket["class_of_service"] == "expedite"
+    assert (ticket["affected_user_count"], ticket["affected_group_count"]) == (53, 3)
+    assert ticket["priority"] == "3"
+    assert ticket["acknowledged_date"]
+    assert ticket["stage_id"][0] == refs["in_progress"]
+    assert ticket["update_interval"] == 15
+    deadline = _dt(ticket["next_update_deadline"])
+    assert deadline - _dt(ticket["acknowledged_date"]) == timedelta(minutes=15)
+    assert ticket["check_ids"], "no investigation checklist"
+    customer_mails = [
+        m
+        for m in _messages(odoo_server, ticket_id)
+        if m["message_type"] == "comment"
+        and refs["customer"] in m["partner_ids"]
+        and refs["executive"] in m["partner_ids"]
+    ]
+    assert len(customer_mails) == 1, "one acknowledgement to customer and executive"
+    # acknowledging again sends nothing
+    count = len(_messages(odoo_server, ticket_id))
+    assert ex("helpdesk.ticket", "action_acknowledge", [ticket_id]) is True
+    assert len(_messages(odoo_server, ticket_id)) == count
+
+    # 2. customer update
+    before = len(_messages(odoo_server, ticket_id))
+    ex(
+        "helpdesk.ticket",
+        "action_post_status_update",
+        [ticket_id],
+        "We identified a database timeout and are rolling back. Next update in 15 minutes.",
+    )
+    ticket = _read(odoo_server, ticket_id)
+    assert ticket["last_status_update_date"]
+    assert _dt(ticket["next_update_deadline"]) >= deadline
+    assert len(_messages(odoo_server, ticket_id)) > before
+
+    # 3. escalation to the Dev Team
+    ex("helpdesk.ticket", "action_escalate", [ticket_id], refs["dev_team"])
+    ticket = _read(odoo_server, ticket_id)
+    assert ticket["escalated_date"]
+    escalation = ex(
+        "helpdesk.ticket.escalation",
+        "read",
+        ticket["escalation_ids"],
+        ["target_id", "channel", "summary", "state"],
+    )
+    assert len(escalation) == 1
+    escalation = escalation[0]
+    assert escalation["target_id"][0] == refs["dev_team"]
+    assert escalation["channel"] == "email"
+    assert escalation["state"] in ("queued", "sent")
+    for fact in ("53", "WEB102-HN", "DATA101-SG", "MOBILE201-HN", "100"):
+        assert fact in escalation["summary"], (
+            f"{fact!r} missing from the escalation summary"
+        )
+    ex("helpdesk.ticket.escalation", "action_mark_acknowledged", [escalation["id"]])
+    assert (
+        ex("helpdesk.ticket.escalation", "read", [escalation["id"]], ["state"])[0][
+            "state"
+        ]
+        == "acknowledged"
+    )
+
+    # 4. root cause and fix
+    with pytest.raises(xmlrpc.client.Fault, match="root cause"):
+        ex("helpdesk.ticket", "action_mark_resolved", [ticket_id])
+    ex(
+        "helpdesk.ticket",
+        "write",
+        [ticket_id],
+        {
+            "root_cause": "A recent deployment caused database connection timeouts and a table lock.",
+            "resolution_summary": "Rolled back the deployment, restarted the service, cleared locks.",
+        },
+    )
+    ex("helpdesk.ticket", "action_mark_resolved", [ticket_id])
+    ticket = _read(odoo_server, ticket_id)
+    assert ticket["monitoring_state"] == "running"
+    assert ticket["stage_id"][0] == refs["monitoring"]
+    assert _dt(ticket["monitoring_end_date"]) - _dt(
+        ticket["resolved_date"]
+    ) == timedelta(minutes=1)
+
+    # 5. three checks logged over RPC, one by the monitoring webhook
+    for note in ("Success rate 100%", "No new timeouts", "Manual test submissions OK"):
+        ex(
+            "helpdesk.ticket",
+            "action_log_monitoring",
+            [ticket_id],
+            100.0,
+            0,
+            True,
+            False,
+            note,
+        )
+    token = ex("helpdesk.ticket", "read", [ticket_id], ["monitoring_token"])[0][
+        "monitoring_token"
+    ]
+    response = requests.post(
+        f"{odoo_server.url}/helpdesk_expedite/monitoring/{ticket_id}",
+        json={"success_rate": 100, "timeout_errors": 0, "note": "probe"},
+        headers={"X-Monitoring-Token": token},
+        timeout=30,
+    )
+    assert response.status_code == 201, response.text
+    ticket = _read(odoo_server, ticket_id)
+    assert len(ticket["monitoring_log_ids"]) == 4
+    sources = sorted(
+        log["source"]
+        for log in ex(
+            "helpdesk.ticket.monitoring.log",
+            "read",
+            ticket["monitoring_log_ids"],
+            ["source"],
+        )
+    )
+    assert sources == ["manual", "manual", "manual", "webhook"]
+    # the one-minute window has not ended yet
+    assert ticket["monitoring_state"] == "running"
+
+    # 6. the customer confirms; monitoring has not passed, so no auto-close
+    ex("helpdesk.ticket", "action_confirm_resolution", [ticket_id])
+    ticket = _read(odoo_server, ticket_id)
+    assert ticket["customer_confirmed"] and not ticket["closed"]
+
+    # 7. the closure gate refuses a plain move to Done ...
+    with pytest.raises(xmlrpc.client.Fault) as refused:
+        ex("helpdesk.ticket", "write", [ticket_id], {"stage_id": refs["done"]})
+    assert "post-fix monitoring" in refused.value.faultString
+    assert "root cause" not in refused.value.faultString.split("missing:")[-1]
+    assert (
+        _read(odoo_server, ticket_id, ["stage_id"])["stage_id"][0] == refs["monitoring"]
+    )
+    # ... a helpdesk user cannot override it ...
+    with pytest.raises(xmlrpc.client.Fault, match="managers"):
+        ex(
+            "helpdesk.ticket",
+            "write",
+            [ticket_id],
+            {"closure_override_reason": "Customer confirmed", "stage_id": refs["done"]},
+            login="demo",
+            password="demo",
+        )
+    assert not _read(odoo_server, ticket_id, ["closed"])["closed"]
+    # ... a helpdesk manager (admin) can, with a reason
+    ex(
+        "helpdesk.ticket",
+        "write",
+        [ticket_id],
+        {
+            "closure_override_reason": "Customer confirmed; monitoring window cut short in the system test.",
+            "stage_id": refs["done"],
+        },
+    )
+    ticket = _read(odoo_server, ticket_id)
+    assert ticket["closed"] and ticket["closed_date"]
+    assert ticket["stage_id"][0] == refs["done"]
+    bodies = " ".join(m["body"] for m in _messages(odoo_server, ticket_id))
+    assert "Customer confirmed; monitoring window cut short" in bodies
+
+
+def test_monitoring_passes_then_customer_confirmation_closes(odoo_server, refs):
+    """The window's end is moved into the past over RPC instead of waiting
+    a minute: the next check passes the watch, confirmation closes."""
+    ex = odoo_server.execute
+    ticket_id = _create_incident(
+        odoo_server, refs, "Exam submission failure (auto-close)"
+    )
+    ex(
+        "helpdesk.ticket",
+        "write",
+        [ticket_id],
+        {"root_cause": "Deployment", "resolution_summary": "Rollback"},
+    )
+    ex("helpdesk.ticket", "action_mark_resolved", [ticket_id])
+    ex("helpdesk.ticket", "action_log_monitoring", [ticket_id], 100.0)
+    ended = (datetime.utcnow() - timedelta(seconds=5)).strftime("%Y-%m-%d %H:%M:%S")
+    ex("helpdesk.ticket", "write", [ticket_id], {"monitoring_end_date": ended})
+    ex(
+        "helpdesk.ticket",
+        "action_log_monitoring",
+        [ticket_id],
+        100.0,
+        0,
+        True,
+        False,
+        "final check",
+    )
+    assert _read(odoo_server, ticket_id)["monitoring_state"] == "passed"
+    ex("helpdesk.ticket", "action_confirm_resolution", [ticket_id])
+    ticket = _read(odoo_server, ticket_id)
+    assert ticket["closed"], "monitoring passed + customer confirmed: closes by itself"
+    assert ticket["stage_id"][0] == refs["done"]
+
+
+def test_recurrence_sends_ticket_back(odoo_server, refs):
+    ex = odoo_server.execute
+    ticket_id = _create_incident(
+        odoo_server, refs, "Exam submission failure (recurrence)"
+    )
+    ex(
+        "helpdesk.ticket",
+        "write",
+        [ticket_id],
+        {"root_cause": "Deployment", "resolution_summary": "Rollback"},
+    )
+    ex("helpdesk.ticket", "action_mark_resolved", [ticket_id])
+    ex(
+        "helpdesk.ticket",
+        "action_log_monitoring",
+        [ticket_id],
+        40.0,
+        7,
+        False,
+        True,
+        "errors again",
+    )
+    ticket = _read(odoo_server, ticket_id)
+    assert ticket["monitoring_state"] == "failed"
+    assert ticket["stage_id"][0] == refs["in_progress"]
+    activities = ex(
+        "mail.activity",
+        "search_count",
+        [
+            ("res_model", "=", "helpdesk.ticket"),
+            ("res_id", "=", ticket_id),
+            ("user_id", "=", refs["agent"]),
+        ],
+    )
+    assert activities >= 1, "the assignee was not alerted"
