@@ -78,9 +78,12 @@ class HelpdeskExpediteRule(models.Model):
                 )
 
     @api.model
-    def _get_classification_rules(self):
-        """All active rules as plain values, read once per classification."""
-        rules = self.sudo().search([])
+    def _get_classification_rules(self, companies):
+        """The rules of ``companies`` (and shared ones) as plain values, read
+        once per classification run."""
+        rules = self.sudo().search(
+            ["|", ("company_id", "=", False), ("company_id", "in", companies.ids)]
+        )
         return [rule._to_rule() for rule in rules]
 
     def _to_rule(self):

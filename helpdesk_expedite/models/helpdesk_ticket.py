@@ -436,7 +436,9 @@ class HelpdeskTicket(models.Model):
         tickets = self.filtered(lambda t: not t.class_of_service_locked)
         if not tickets:
             return
-        rules = self.env["helpdesk.expedite.rule"]._get_classification_rules()
+        rules = self.env["helpdesk.expedite.rule"]._get_classification_rules(
+            tickets.company_id
+        )
         for ticket in tickets:
             result = classification.classify(
                 rules, ticket._get_classification_facts(), self.env._
@@ -824,7 +826,9 @@ class HelpdeskTicket(models.Model):
         return True
 
     def _add_default_checks(self):
-        templates = self.env["helpdesk.check.template"].search([])
+        templates = self.env["helpdesk.check.template"].search(
+            ["|", ("company_id", "=", False), ("company_id", "in", self.company_id.ids)]
+        )
         values = []
         for ticket in self:
             existing = set(ticket.check_ids.mapped("name"))

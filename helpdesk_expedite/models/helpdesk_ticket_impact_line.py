@@ -19,7 +19,6 @@ class HelpdeskTicketImpactLine(models.Model):
     affected_users = fields.Integer(default=0)
     note = fields.Char()
 
-
     @api.constrains("affected_users")
     def _check_affected_users(self):
         for line in self:

@@ -28,7 +28,6 @@ class HelpdeskTicketMonitoringLog(models.Model):
         "res.users", string="Logged By", default=lambda self: self.env.user
     )
 
-
     @api.constrains("success_rate", "timeout_errors")
     def _check_values(self):
         for log in self:

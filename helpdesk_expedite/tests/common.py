@@ -7,8 +7,8 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import new_test_user
 
-from odoo.addons.mail.tests.common import MailCase
 from odoo.addons.base.tests.common import BaseCommon
+from odoo.addons.mail.tests.common import MailCase
 
 SCENARIO_GROUPS = [
     ("WEB102-HN", "Hanoi", 20),
@@ -62,7 +62,12 @@ class ExpediteCase(BaseCommon, MailCase):
             }
         )
         cls.dev_team = cls.env["helpdesk.escalation.target"].create(
-            {"name": "Dev Team (test)", "channel": "email", "email": "dev@example.com", "sequence": 1}
+            {
+                "name": "Dev Team (test)",
+                "channel": "email",
+                "email": "dev@example.com",
+                "sequence": 1,
+            }
         )
         cls.stage_new = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
         cls.stage_in_progress = cls.env.ref(
@@ -123,6 +128,8 @@ class ExpediteCase(BaseCommon, MailCase):
     @staticmethod
     def _notes(ticket, text):
         return ticket.message_ids.filtered(
-            lambda m: m.subtype_id == ticket.env.ref("mail.mt_note")
-            and text in (m.body or "")
+            lambda m: (
+                m.subtype_id == ticket.env.ref("mail.mt_note")
+                and text in (m.body or "")
+            )
         )

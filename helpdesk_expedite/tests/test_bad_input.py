@@ -8,9 +8,10 @@ from .common import ExpediteCase
 @tagged("post_install", "-at_install")
 class TestBadInput(ExpediteCase):
     def _assert_refused(self, message, func):
-        tickets, lines = self.Ticket.search_count([]), self.env[
-            "helpdesk.ticket.impact.line"
-        ].search_count([])
+        tickets, lines = (
+            self.Ticket.search_count([]),
+            self.env["helpdesk.ticket.impact.line"].search_count([]),
+        )
         with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
             func()
             self.env.flush_all()
@@ -35,13 +36,16 @@ class TestBadInput(ExpediteCase):
     def test_failure_rate_range(self):
         for rate in (-0.1, 100.01, 150):
             self._assert_refused(
-                "between 0 and 100", lambda rate=rate: self._create_ticket(failure_rate=rate)
+                "between 0 and 100",
+                lambda rate=rate: self._create_ticket(failure_rate=rate),
             )
 
     def test_duplicate_group_on_one_ticket(self):
         self._assert_refused(
             "WEB102-HN|web102-hn",
-            lambda: self._create_ticket(groups=[("WEB102-HN", "", 1), ("web102-hn", "", 2)]),
+            lambda: self._create_ticket(
+                groups=[("WEB102-HN", "", 1), ("web102-hn", "", 2)]
+            ),
         )
 
     def test_duplicate_group_added_later(self):
@@ -49,7 +53,11 @@ class TestBadInput(ExpediteCase):
         self._assert_refused(
             "listed more than once",
             lambda: ticket.write(
-                {"impact_line_ids": [Command.create({"name": "DATA101-SG", "affected_users": 1})]}
+                {
+                    "impact_line_ids": [
+                        Command.create({"name": "DATA101-SG", "affected_users": 1})
+                    ]
+                }
             ),
         )
         self.assertEqual(ticket.affected_user_count, 53)

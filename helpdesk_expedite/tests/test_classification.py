@@ -33,7 +33,11 @@ class TestClassification(ExpediteCase):
         ticket = self._create_ticket(groups=[("WEB102-HN", "Hanoi", 20)])
         self.assertEqual(ticket.class_of_service, "standard")
         ticket.write(
-            {"impact_line_ids": [Command.create({"name": "DATA101-SG", "affected_users": 18})]}
+            {
+                "impact_line_ids": [
+                    Command.create({"name": "DATA101-SG", "affected_users": 18})
+                ]
+            }
         )
         self.assertEqual(ticket.class_of_service, "expedite")
 
@@ -108,7 +112,9 @@ class TestClassification(ExpediteCase):
 
     def test_rule_for_other_team_is_ignored(self):
         other_team = self.env["helpdesk.ticket.team"].create({"name": "Other"})
-        self.env.ref("helpdesk_expedite.rule_expedite_affected_users").team_ids = other_team
+        self.env.ref(
+            "helpdesk_expedite.rule_expedite_affected_users"
+        ).team_ids = other_team
         ticket = self._create_ticket()
         self.assertEqual(ticket.class_of_service, "standard")
         ticket.team_id = other_team
@@ -116,7 +122,9 @@ class TestClassification(ExpediteCase):
 
     def test_action_classify_on_many_records(self):
         tickets = self._create_ticket() | self._create_ticket(groups=[("A", "", 1)])
-        self.env.ref("helpdesk_expedite.rule_expedite_affected_users").affected_users_over = 0
+        self.env.ref(
+            "helpdesk_expedite.rule_expedite_affected_users"
+        ).affected_users_over = 0
         self.env.ref("helpdesk_expedite.rule_expedite_affected_users").min_groups = 1
         tickets.action_classify()
         self.assertEqual(tickets.mapped("class_of_service"), ["expedite", "expedite"])

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from odoo import Command, fields, http
 from odoo.tests import tagged
+from odoo.tests.common import JsonRpcException
 
 from .test_portal import PortalIncidentCase
 
@@ -54,7 +55,11 @@ class TestNoLeaks(PortalIncidentCase):
         ticket.message_post(body=MARKERS["internal note"], subtype_xmlid="mail.mt_note")
         ticket.action_escalate(self.dev_team.id)
         ticket.escalation_ids.write(
-            {"summary": MARKERS["escalation summary"] + "\n" + ticket.escalation_ids[0].summary}
+            {
+                "summary": MARKERS["escalation summary"]
+                + "\n"
+                + ticket.escalation_ids[0].summary
+            }
         )
         ticket.action_post_status_update(f"Cause found: {XSS}")
         ticket.write(
@@ -144,7 +149,10 @@ class TestNoLeaks(PortalIncidentCase):
             "monitoring_log_ids",
             "monitoring_token",
         ):
-            with self.subTest(field=field), self.assertRaises(Exception):
+            with (
+                self.subTest(field=field),
+                self.assertRaisesRegex(JsonRpcException, "AccessError"),
+            ):
                 self.make_jsonrpc_request(
                     "/web/dataset/call_kw/helpdesk.ticket/read",
                     {

@@ -30,13 +30,18 @@ BLOCKED_EXEC_RULE = Rule(
     update_interval=15,
 )
 DEADLINE_RULE = Rule(
-    id=3, name="Deadline", class_of_service="fixed_date", sequence=30, require_deadline=True
+    id=3,
+    name="Deadline",
+    class_of_service="fixed_date",
+    sequence=30,
+    require_deadline=True,
 )
 DEFAULT_RULES = [USERS_RULE, BLOCKED_EXEC_RULE, DEADLINE_RULE]
 
 
 @pytest.mark.parametrize(
-    ("users", "expected"), [(0, "standard"), (25, "standard"), (26, "expedite"), (53, "expedite")]
+    ("users", "expected"),
+    [(0, "standard"), (25, "standard"), (26, "expedite"), (53, "expedite")],
 )
 def test_affected_users_boundary_is_strict(users, expected):
     result = cls_lib.classify(DEFAULT_RULES, TicketFacts(affected_user_count=users))
@@ -58,7 +63,10 @@ def test_no_match_is_standard_with_reason():
 
 
 def test_no_rules_at_all_is_standard():
-    assert cls_lib.classify([], TicketFacts(affected_user_count=999)).class_of_service == "standard"
+    assert (
+        cls_lib.classify([], TicketFacts(affected_user_count=999)).class_of_service
+        == "standard"
+    )
 
 
 @pytest.mark.parametrize(
@@ -76,10 +84,16 @@ def test_deadline_gives_fixed_date():
     assert "a deadline is set" in result.reason
 
 
-@pytest.mark.parametrize(("rate", "matches"), [(49.9, False), (50.0, True), (100.0, True)])
+@pytest.mark.parametrize(
+    ("rate", "matches"), [(49.9, False), (50.0, True), (100.0, True)]
+)
 def test_min_failure_rate_is_inclusive(rate, matches):
-    rule = Rule(id=9, name="Half failing", class_of_service="expedite", min_failure_rate=50.0)
-    assert (cls_lib.matched_conditions(rule, TicketFacts(failure_rate=rate)) is not None) == matches
+    rule = Rule(
+        id=9, name="Half failing", class_of_service="expedite", min_failure_rate=50.0
+    )
+    assert (
+        cls_lib.matched_conditions(rule, TicketFacts(failure_rate=rate)) is not None
+    ) == matches
 
 
 @pytest.mark.parametrize(("groups", "matches"), [(1, False), (2, True), (3, True)])
@@ -99,22 +113,44 @@ def test_first_rule_by_sequence_then_id_wins():
 
 def test_rule_of_another_team_is_skipped():
     rule = Rule(id=1, name="team", class_of_service="expedite", team_ids=frozenset({4}))
-    assert cls_lib.classify([rule], TicketFacts(team_id=5)).class_of_service == "standard"
-    assert cls_lib.classify([rule], TicketFacts(team_id=4)).class_of_service == "expedite"
-    assert cls_lib.classify([rule], TicketFacts(team_id=None)).class_of_service == "standard"
+    assert (
+        cls_lib.classify([rule], TicketFacts(team_id=5)).class_of_service == "standard"
+    )
+    assert (
+        cls_lib.classify([rule], TicketFacts(team_id=4)).class_of_service == "expedite"
+    )
+    assert (
+        cls_lib.classify([rule], TicketFacts(team_id=None)).class_of_service
+        == "standard"
+    )
 
 
 def test_rule_of_another_company_is_skipped():
     rule = Rule(id=1, name="co", class_of_service="expedite", company_id=2)
-    assert cls_lib.classify([rule], TicketFacts(company_id=1)).class_of_service == "standard"
-    assert cls_lib.classify([rule], TicketFacts(company_id=2)).class_of_service == "expedite"
+    assert (
+        cls_lib.classify([rule], TicketFacts(company_id=1)).class_of_service
+        == "standard"
+    )
+    assert (
+        cls_lib.classify([rule], TicketFacts(company_id=2)).class_of_service
+        == "expedite"
+    )
     shared = Rule(id=2, name="shared", class_of_service="expedite", company_id=None)
-    assert cls_lib.classify([shared], TicketFacts(company_id=1)).class_of_service == "expedite"
+    assert (
+        cls_lib.classify([shared], TicketFacts(company_id=1)).class_of_service
+        == "expedite"
+    )
 
 
 @pytest.mark.parametrize(
     ("current", "proposed", "expected"),
-    [("1", "3", "3"), ("3", "1", "3"), ("2", None, "2"), (False, "3", "3"), ("0", "0", "0")],
+    [
+        ("1", "3", "3"),
+        ("3", "1", "3"),
+        ("2", None, "2"),
+        (False, "3", "3"),
+        ("0", "0", "0"),
+    ],
 )
 def test_priority_is_raised_never_lowered(current, proposed, expected):
     assert cls_lib.raised_priority(current, proposed) == expected
@@ -151,7 +187,9 @@ def test_rule_order_in_input_does_not_matter(facts, rules):
 @given(facts_strategy)
 def test_more_users_never_downgrades_from_expedite(facts):
     before = cls_lib.classify(DEFAULT_RULES, facts).class_of_service
-    more = TicketFacts(**{**facts.__dict__, "affected_user_count": facts.affected_user_count + 1})
+    more = TicketFacts(
+        **{**facts.__dict__, "affected_user_count": facts.affected_user_count + 1}
+    )
     if before == "expedite":
         assert cls_lib.classify(DEFAULT_RULES, more).class_of_service == "expedite"
 
@@ -164,11 +202,15 @@ END = START + timedelta(minutes=15)
 
 
 def _check(minute, rate=100.0, timeouts=0, recurrence=False, seq=0):
-    return monitoring.CheckPoint(START + timedelta(minutes=minute), rate, timeouts, recurrence, seq)
+    return monitoring.CheckPoint(
+        START + timedelta(minutes=minute), rate, timeouts, recurrence, seq
+    )
 
 
 def test_window_not_over_keeps_running():
-    assert monitoring.verdict(END, START + timedelta(minutes=14), [_check(5)]) == "running"
+    assert (
+        monitoring.verdict(END, START + timedelta(minutes=14), [_check(5)]) == "running"
+    )
 
 
 def test_window_over_with_clean_latest_check_passes():

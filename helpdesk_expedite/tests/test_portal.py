@@ -69,7 +69,11 @@ class TestPortalIncidentPanel(PortalIncidentCase):
         self.assertIn("Expedite", page)
         self.assertRegex(page, r'id="incident_affected_users">\s*53\s*<')
         self.assertRegex(page, r'id="incident_affected_groups">\s*3\s*<')
-        for group, users in (("WEB102-HN", 20), ("DATA101-SG", 18), ("MOBILE201-HN", 15)):
+        for group, users in (
+            ("WEB102-HN", 20),
+            ("DATA101-SG", 18),
+            ("MOBILE201-HN", 15),
+        ):
             self.assertRegex(page, rf"{group}:\s*{users}")
         self.assertRegex(page, r'id="incident_phase"[^>]*>\s*Investigating')
         self.assertIn('id="incident_next_update"', page)
@@ -122,7 +126,7 @@ class TestPortalIncidentPanel(PortalIncidentCase):
         resolve(self.ticket)
         page = self._open_ticket_page().text
         self.assertIn('id="incident_confirm_button"', page)
-        self.assertIn('action="/my/ticket/%s/confirm_resolution"' % self.ticket.id, page)
+        self.assertIn(f'action="/my/ticket/{self.ticket.id}/confirm_resolution"', page)
         self.assertRegex(page, r'name="csrf_token" value="[^"]+"')
 
     def test_panel_works_on_a_phone(self):
@@ -280,7 +284,13 @@ class TestPortalConfirmResolution(PortalIncidentCase):
 @tagged("post_install", "-at_install")
 class TestPortalTicketList(PortalIncidentCase):
     def test_ticket_list_still_renders(self):
-        self.ticket.write({"impact_line_ids": [Command.create({"name": "EXTRA", "affected_users": 1})]})
+        self.ticket.write(
+            {
+                "impact_line_ids": [
+                    Command.create({"name": "EXTRA", "affected_users": 1})
+                ]
+            }
+        )
         self.authenticate("incident_customer", "incident_customer")
         response = self.url_open("/my/tickets")
         self.assertEqual(response.status_code, 200)

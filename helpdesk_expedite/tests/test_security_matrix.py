@@ -67,9 +67,7 @@ def matrix_markdown():
     rule = "|" + "---|" * (len(ROLES) + 1)
     lines = [header, rule]
     for row, cells in ACCESS_MATRIX.items():
-        lines.append(
-            f"| `{row}` | " + " | ".join(cell or "-" for cell in cells) + " |"
-        )
+        lines.append(f"| `{row}` | " + " | ".join(cell or "-" for cell in cells) + " |")
     return "\n".join(lines)
 
 
@@ -167,9 +165,9 @@ class TestSecurityMatrix(TransactionCase):
             "helpdesk.escalation.target": env["helpdesk.escalation.target"].create(
                 {"name": "Matrix Ops", "channel": "email", "email": "ops@example.com"}
             ),
-            "helpdesk.root.cause.category": env[
-                "helpdesk.root.cause.category"
-            ].create({"name": "Matrix cause", "code": "MATRIX0"}),
+            "helpdesk.root.cause.category": env["helpdesk.root.cause.category"].create(
+                {"name": "Matrix cause", "code": "MATRIX0"}
+            ),
         }
 
     @classmethod
@@ -381,7 +379,9 @@ def _make_cell_test(row, role, letter, operation):
     def test(self):
         self._check_cell(row, role, letter, operation)
 
-    expected = "allowed" if letter in ACCESS_MATRIX[row][ROLES.index(role)] else "denied"
+    expected = (
+        "allowed" if letter in ACCESS_MATRIX[row][ROLES.index(role)] else "denied"
+    )
     test.__name__ = f"test_{_slug(row)}__{role}__{operation}__{expected}"
     test.__doc__ = f"{ROLE_LABELS[role]} / {row} / {operation}: {expected}"
     return test

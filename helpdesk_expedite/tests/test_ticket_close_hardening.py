@@ -30,7 +30,9 @@ class TestTicketCloseHardening(PortalIncidentCase):
         cls.internal = new_test_user(
             cls.env, login="plain_employee", groups="base.group_user"
         )
-        cls.stage_cancelled = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_cancelled")
+        cls.stage_cancelled = cls.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_stage_cancelled"
+        )
         cls.assertTrue(cls, cls.stage_done.close_from_portal)
 
     def _close(self, ticket, stage=None, csrf=True, method="POST", **extra):
@@ -92,7 +94,9 @@ class TestTicketCloseHardening(PortalIncidentCase):
         self.authenticate("incident_customer", "incident_customer")
         response = self._close(self.standard_ticket)
         self.assertIn(response.status_code, (302, 303))
-        self.assertIn(f"/my/ticket/{self.standard_ticket.id}", response.headers["Location"])
+        self.assertIn(
+            f"/my/ticket/{self.standard_ticket.id}", response.headers["Location"]
+        )
         self.standard_ticket.invalidate_recordset()
         self.assertEqual(self.standard_ticket.stage_id, self.stage_done)
 
@@ -154,5 +158,7 @@ class TestTicketCloseHardening(PortalIncidentCase):
 
     def test_public_user_still_reads_stages(self):
         public = self.env.ref("base.public_user")
-        self.assertTrue(self.env["helpdesk.ticket.stage"].with_user(public).has_access("read"))
+        self.assertTrue(
+            self.env["helpdesk.ticket.stage"].with_user(public).has_access("read")
+        )
         self.assertTrue(self.stage_done.with_user(public).name)

@@ -21,7 +21,9 @@ class TestTours(PortalIncidentCase):
     def test_agent_fills_the_impact_scope(self):
         # helpdesk_mgmt requires a description: give the new form one
         self.env["ir.default"].set(
-            "helpdesk.ticket", "description", "<p>Students cannot submit their exams.</p>"
+            "helpdesk.ticket",
+            "description",
+            "<p>Students cannot submit their exams.</p>",
         )
         self.start_tour(
             "/odoo/action-helpdesk_mgmt.helpdesk_ticket_action/new",
@@ -32,8 +34,6 @@ class TestTours(PortalIncidentCase):
             [("name", "=", "LMS exam submission failure, tour")]
         )
         self.assertEqual(len(ticket), 1)
-        self.assertEqual(
-            ticket.impact_line_ids.mapped("affected_users"), [20, 18, 15]
-        )
+        self.assertEqual(ticket.impact_line_ids.mapped("affected_users"), [20, 18, 15])
         self.assertEqual(ticket.affected_user_count, 53)
         self.assertEqual(ticket.class_of_service, "expedite")

@@ -30,7 +30,9 @@ class HelpdeskTicketStatusUpdateWizard(models.TransientModel):
     def _compute_recipient_ids(self):
         for wizard in self:
             wizard.recipient_ids = (
-                wizard.ticket_id._get_incident_recipients() if wizard.ticket_id else False
+                wizard.ticket_id._get_incident_recipients()
+                if wizard.ticket_id
+                else False
             )
 
     def action_send(self):
