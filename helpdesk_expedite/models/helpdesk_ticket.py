@@ -1010,7 +1010,7 @@ class HelpdeskTicket(models.Model):
                 "Post-fix monitoring passed: %(count)s checks, latest success "
                 "rate %(rate)s%%, %(timeouts)s timeout errors.",
                 count=len(checks),
-                rate=f"{last.success_rate:g}",
+                rate=format(last.success_rate, "g"),
                 timeouts=last.timeout_errors,
             ),
             subtype_xmlid="mail.mt_note",
