@@ -10,5 +10,6 @@ from . import (
     helpdesk_ticket_impact_line,
     helpdesk_ticket_monitoring_log,
     helpdesk_ticket_status_update,
+    helpdesk_ticket_team,
     res_config_settings,
 )

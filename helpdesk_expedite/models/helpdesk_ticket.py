@@ -29,6 +29,8 @@ DEFER_CLASSIFICATION = "helpdesk_expedite_defer_classification"
 
 
 def _minutes_between(start, end):
+    """Minutes from ``start`` to ``end``, 0 while the milestone is not
+    reached (filter on the milestone to average the reached ones only)."""
     if not start or not end:
         return 0.0
     return max((end - start).total_seconds() / 60.0, 0.0)
@@ -806,6 +808,17 @@ class HelpdeskTicket(models.Model):
     def _get_backend_url(self):
         base = self.get_base_url()
         return f"{base}/odoo/helpdesk.ticket/{self.id}"
+
+    def action_open_escalation_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Escalate"),
+            "res_model": "helpdesk.ticket.escalation.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
 
     def action_view_escalations(self):
         self.ensure_one()

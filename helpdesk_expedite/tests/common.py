@@ -106,11 +106,12 @@ class ExpediteCase(BaseCommon, MailCase):
         return cls.Ticket.create(cls._ticket_vals(groups, **overrides))
 
     @classmethod
-    def _create_scenario_ticket(cls):
+    def _create_scenario_ticket(cls, **overrides):
         """The scenario's ticket: 53 students, executives, final exams blocked."""
         return cls._create_ticket(
             critical_activity_blocked=True,
             executive_partner_ids=[Command.set(cls.executive.ids)],
+            **overrides,
         )
 
     @contextmanager

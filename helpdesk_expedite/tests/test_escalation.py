@@ -335,3 +335,15 @@ class TestEscalation(ExpediteCase):
         )
         with self.assertRaises(AccessError):
             self.teams_target.with_user(employee).read(["teams_webhook_url"])
+
+    def test_wizard_previews_the_note_and_sends_to_the_chosen_target(self):
+        action = self.ticket.action_open_escalation_wizard()
+        wizard = (
+            self.env[action["res_model"]].with_context(**action["context"]).create({})
+        )
+        self.assertEqual(wizard.target_id, self.dev_team, "company's first target")
+        self.assertIn("20 + 18 + 15 = 53", wizard.summary)
+        wizard.target_id = self.teams_target
+        wizard.action_escalate()
+        self.assertEqual(self.ticket.escalation_ids.target_id, self.teams_target)
+        self.assertEqual(self.ticket.escalation_ids.state, "queued")

@@ -1,1 +1,5 @@
-from . import helpdesk_ticket_monitoring_wizard, helpdesk_ticket_status_update_wizard
+from . import (
+    helpdesk_ticket_escalation_wizard,
+    helpdesk_ticket_monitoring_wizard,
+    helpdesk_ticket_status_update_wizard,
+)

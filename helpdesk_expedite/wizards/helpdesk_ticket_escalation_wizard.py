@@ -1,0 +1,41 @@
+from odoo import api, fields, models
+
+
+class HelpdeskTicketEscalationWizard(models.TransientModel):
+    """Choose where to escalate and read the note before it goes."""
+
+    _name = "helpdesk.ticket.escalation.wizard"
+    _description = "Escalate a Ticket"
+
+    ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="ticket_id.company_id")
+    target_id = fields.Many2one(
+        "helpdesk.escalation.target",
+        string="Escalate To",
+        required=True,
+        compute="_compute_target_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('company_id', '=', company_id)]",
+    )
+    channel = fields.Selection(related="target_id.channel")
+    summary = fields.Text(compute="_compute_summary", string="Note")
+
+    @api.depends("ticket_id")
+    def _compute_target_id(self):
+        Target = self.env["helpdesk.escalation.target"]
+        for wizard in self:
+            wizard.target_id = Target._get_default_target(wizard.ticket_id.company_id)
+
+    @api.depends("ticket_id")
+    def _compute_summary(self):
+        for wizard in self:
+            wizard.summary = (
+                wizard.ticket_id._get_escalation_summary() if wizard.ticket_id else ""
+            )
+
+    def action_escalate(self):
+        self.ensure_one()
+        self.ticket_id.action_escalate(target_id=self.target_id.id)
+        return {"type": "ir.actions.act_window_close"}
