@@ -4,8 +4,13 @@ FROM odoo:18.0
 USER root
 
 COPY requirements.txt requirements-test.txt /tmp/helpdesk_expedite/
-RUN pip3 install --no-cache-dir --break-system-packages \
+# The OCA wheels declare "odoo==18.0.*", which pip cannot see in the image's
+# Debian-packaged Odoo (and which PyPI does not have): install the runtime
+# requirements without resolving dependencies (requests and xlsxwriter are
+# already in the image), the test tools normally.
+RUN pip3 install --no-cache-dir --break-system-packages --no-deps \
         -r /tmp/helpdesk_expedite/requirements.txt \
+    && pip3 install --no-cache-dir --break-system-packages \
         -r /tmp/helpdesk_expedite/requirements-test.txt \
     && rm -rf /tmp/helpdesk_expedite
 
