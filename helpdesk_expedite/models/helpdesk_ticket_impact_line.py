@@ -1,3 +1,5 @@
+from collections import Counter
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -35,8 +37,10 @@ class HelpdeskTicketImpactLine(models.Model):
     @api.constrains("name", "ticket_id")
     def _check_unique_name(self):
         for ticket in self.ticket_id:
-            names = [line.name.strip().lower() for line in ticket.impact_line_ids]
-            duplicates = {name for name in names if names.count(name) > 1}
+            names = Counter(
+                line.name.strip().lower() for line in ticket.impact_line_ids
+            )
+            duplicates = {name for name, count in names.items() if count > 1}
             if duplicates:
                 raise ValidationError(
                     self.env._(

@@ -146,3 +146,22 @@ class TestClassification(ExpediteCase):
         self.assertEqual(
             len(self._notes(ours, "Class of service")), 1, "no reclassification note"
         )
+
+    def test_demo_scenario_ticket_is_classified_by_the_rules(self):
+        """The installed demo ticket got its class from the rules."""
+        ticket = self.env.ref("helpdesk_expedite.helpdesk_ticket_exam_submission")
+        self.assertEqual(ticket.class_of_service, "expedite")
+        self.assertEqual(ticket.affected_user_count, 53)
+        self.assertEqual(ticket.affected_group_count, 3)
+        self.assertEqual(
+            sorted(ticket.impact_line_ids.mapped("affected_users")), [15, 18, 20]
+        )
+        self.assertEqual(
+            ticket.classification_rule_id,
+            self.env.ref("helpdesk_expedite.rule_expedite_affected_users"),
+        )
+        self.assertTrue(ticket.acknowledged_date)
+        self.assertEqual(
+            ticket.stage_id,
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress"),
+        )
