@@ -198,6 +198,23 @@ class OdooServer:
             return response.status, json.loads(response.read() or b"{}")
 
 
+def _odoo_command(python, config_path, dbname, *options):
+    """An Odoo command on ``dbname`` alone, without workers or crons."""
+    return [
+        python,
+        "-m",
+        "odoo",
+        "-c",
+        config_path,
+        "-d",
+        dbname,
+        f"--db-filter=^{dbname}$",
+        "--workers=0",
+        "--max-cron-threads=0",
+        *options,
+    ]
+
+
 def _install_throwaway_db(python, config_path, log_dir):
     """A fresh database with the add-on and demo data (ODOO_SYSTEM_DB unset)."""
     dbname = f"{os.environ.get('ODOO_TEST_DB') or 'expedite_test'}_system"
@@ -205,22 +222,15 @@ def _install_throwaway_db(python, config_path, log_dir):
     log_path = Path(log_dir) / "install.log"
     with open(log_path, "wb") as log:
         result = subprocess.run(
-            [
+            _odoo_command(
                 python,
-                "-m",
-                "odoo",
-                "-c",
                 config_path,
-                "-d",
                 dbname,
                 "-i",
                 ADDON,
                 "--stop-after-init",
                 "--log-level=warn",
-                "--max-cron-threads=0",
-                "--workers=0",
-                f"--db-filter=^{dbname}$",
-            ],
+            ),
             stdout=log,
             stderr=subprocess.STDOUT,
             timeout=INSTALL_TIMEOUT,
@@ -275,22 +285,15 @@ def odoo_server():
     port = _free_port()
     log_path = Path(log_dir) / "server.log"
     log = open(log_path, "wb")  # noqa: SIM115 - closed in the finally below
-    command = [
+    command = _odoo_command(
         python,
-        "-m",
-        "odoo",
-        "-c",
         config_path,
-        "-d",
         dbname,
-        f"--db-filter=^{dbname}$",
         f"--http-port={port}",
         f"--gevent-port={_free_port()}",
         "--http-interface=127.0.0.1",
-        "--workers=0",
-        "--max-cron-threads=0",
         "--log-level=info",
-    ]
+    )
     process = subprocess.Popen(
         command,
         stdout=log,
@@ -328,6 +331,8 @@ def odoo_server():
         log.close()
         if throwaway:
             _drop_database(config_path, dbname)
+        if not os.environ.get("KEEP_SYSTEM_LOGS"):
+            shutil.rmtree(log_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
