@@ -11,7 +11,9 @@ class HelpdeskTicketCheck(models.Model):
     ticket_id = fields.Many2one(
         "helpdesk.ticket", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    company_id = fields.Many2one(
+        related="ticket_id.company_id", store=True, precompute=True
+    )
     name = fields.Char(string="Check", required=True)
     sequence = fields.Integer(default=10)
     description = fields.Text()

@@ -9,7 +9,9 @@ class HelpdeskTicketCorrectiveAction(models.Model):
     ticket_id = fields.Many2one(
         "helpdesk.ticket", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    company_id = fields.Many2one(
+        related="ticket_id.company_id", store=True, precompute=True
+    )
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Action", required=True)
     done = fields.Boolean()

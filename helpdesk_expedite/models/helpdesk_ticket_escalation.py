@@ -31,7 +31,9 @@ class HelpdeskTicketEscalation(models.Model):
     ticket_id = fields.Many2one(
         "helpdesk.ticket", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    company_id = fields.Many2one(
+        related="ticket_id.company_id", store=True, precompute=True
+    )
     target_id = fields.Many2one(
         "helpdesk.escalation.target", required=True, ondelete="restrict"
     )

@@ -12,7 +12,9 @@ class HelpdeskTicketImpactLine(models.Model):
     ticket_id = fields.Many2one(
         "helpdesk.ticket", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    company_id = fields.Many2one(
+        related="ticket_id.company_id", store=True, precompute=True
+    )
     sequence = fields.Integer(default=10)
     name = fields.Char(
         string="Affected Group", required=True, help="e.g. a class: WEB102-HN"

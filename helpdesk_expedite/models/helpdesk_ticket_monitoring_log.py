@@ -12,7 +12,9 @@ class HelpdeskTicketMonitoringLog(models.Model):
     ticket_id = fields.Many2one(
         "helpdesk.ticket", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    company_id = fields.Many2one(
+        related="ticket_id.company_id", store=True, precompute=True
+    )
     check_date = fields.Datetime(required=True, default=fields.Datetime.now)
     success_rate = fields.Float(string="Success Rate (%)", required=True)
     timeout_errors = fields.Integer(default=0)

@@ -11,7 +11,9 @@ class HelpdeskTicketStatusUpdate(models.Model):
     ticket_id = fields.Many2one(
         "helpdesk.ticket", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    company_id = fields.Many2one(
+        related="ticket_id.company_id", store=True, precompute=True
+    )
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     body = fields.Text(required=True)
     kind = fields.Selection(
