@@ -9,7 +9,7 @@ from odoo.tests import freeze_time, new_test_user, tagged
 
 from .common import ExpediteCase
 
-WEBHOOK = "https://example.webhook.office.com/workflows/abc/invoke?sig=SECRET"
+WEBHOOK = "https://teams.example.com/workflows/abc/invoke?sig=SECRET"
 
 
 @tagged("post_install", "-at_install")
