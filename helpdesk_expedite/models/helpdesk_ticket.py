@@ -541,8 +541,10 @@ class HelpdeskTicket(models.Model):
         )[:1]
 
     def _next_deadline_vals(self, now):
+        """The next promised update; none once the fix has held (only the
+        customer's confirmation is awaited then)."""
         self.ensure_one()
-        if not self.update_interval:
+        if not self.update_interval or self.monitoring_state == "passed":
             return {"next_update_deadline": False}
         return {"next_update_deadline": now + timedelta(minutes=self.update_interval)}
 
@@ -1030,6 +1032,9 @@ class HelpdeskTicket(models.Model):
         )
         if self.customer_confirmed:
             self.action_close()
+        else:
+            # Tell the customer the fix held, and ask for the confirmation.
+            self.action_post_status_update(self._get_phase_update_text())
 
     def _complete_monitoring_windows(self):
         """Pass windows that ended since their last check was logged."""

@@ -85,9 +85,17 @@ class TestIncidentLifecycle(ExpediteCase):
             with self.at(minutes(minute)):
                 ticket.action_log_monitoring(100.0, manual_test_ok=True)
         self.assertEqual(ticket.monitoring_state, "running")
-        with self.at(minutes(40)):
+        with self.at(minutes(40)), self.mock_mail_gateway():
             ticket.action_log_monitoring(100.0, note="Manual test submissions OK")
         self.assertEqual(ticket.monitoring_state, "passed")
+        self.assertEqual(ticket.incident_phase, "resolved")
+        self.assertIn("Please confirm", ticket._get_latest_status_update().body)
+        self.assertFalse(ticket.next_update_deadline, "no more updates promised")
+        self.assertFalse(ticket.update_overdue)
+        asked = [m for m in self._mails if "Please confirm" in m["body"]]
+        self.assertIn(
+            "coordinator@example.com", " ".join(str(m["email_to"]) for m in asked)
+        )
 
         # 09:45 the customer confirms; the ticket closes with a summary.
         with self.at(minutes(45)), self.mock_mail_gateway():
