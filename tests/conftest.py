@@ -191,6 +191,30 @@ class OdooServer:
         assert res_id, f"XML-ID {xmlid} not found"
         return res_id
 
+    # -- incident steps over RPC ----------------------------------------
+    def resolve(self, ticket_id, root_cause="Deployment", summary="Rollback"):
+        """Write the root cause and resolution, then mark the ticket resolved."""
+        self.execute(
+            "helpdesk.ticket",
+            "write",
+            [ticket_id],
+            {"root_cause": root_cause, "resolution_summary": summary},
+        )
+        self.execute("helpdesk.ticket", "action_mark_resolved", [ticket_id])
+
+    def log_check(self, ticket_id, rate=100.0, timeouts=0, recurrence=False, note=None):
+        """action_log_monitoring with positional arguments, as RPC callers send them."""
+        self.execute(
+            "helpdesk.ticket",
+            "action_log_monitoring",
+            [ticket_id],
+            rate,
+            timeouts,
+            not recurrence,  # manual_test_ok
+            recurrence,
+            note,
+        )
+
     def health(self, timeout=5):
         with urllib.request.urlopen(
             f"{self.url}/web/health", timeout=timeout

@@ -146,13 +146,7 @@ def test_portal_anonymous_is_sent_to_login(odoo_server, portal_ticket):
 def test_portal_customer_confirms_resolution(odoo_server, portal_ticket):
     ex = odoo_server.execute
     ticket_id = portal_ticket["id"]
-    ex(
-        "helpdesk.ticket",
-        "write",
-        [ticket_id],
-        {"root_cause": "Deployment", "resolution_summary": "Rollback"},
-    )
-    ex("helpdesk.ticket", "action_mark_resolved", [ticket_id])
+    odoo_server.resolve(ticket_id)
     session = _portal_session(odoo_server)
     page = session.get(f"{odoo_server.url}/my/ticket/{ticket_id}", timeout=30).text
     action = f"/my/ticket/{ticket_id}/confirm_resolution"

@@ -185,16 +185,7 @@ def test_scenario_end_to_end(odoo_server, refs):
 
     # 5. three checks logged over RPC, one by the monitoring webhook
     for note in ("Success rate 100%", "No new timeouts", "Manual test submissions OK"):
-        ex(
-            "helpdesk.ticket",
-            "action_log_monitoring",
-            [ticket_id],
-            100.0,
-            0,
-            True,
-            False,
-            note,
-        )
+        odoo_server.log_check(ticket_id, note=note)
     token = ex("helpdesk.ticket", "read", [ticket_id], ["monitoring_token"])[0][
         "monitoring_token"
     ]
@@ -268,26 +259,11 @@ def test_monitoring_passes_then_customer_confirmation_closes(odoo_server, refs):
     ticket_id = _create_incident(
         odoo_server, refs, "Exam submission failure (auto-close)"
     )
-    ex(
-        "helpdesk.ticket",
-        "write",
-        [ticket_id],
-        {"root_cause": "Deployment", "resolution_summary": "Rollback"},
-    )
-    ex("helpdesk.ticket", "action_mark_resolved", [ticket_id])
-    ex("helpdesk.ticket", "action_log_monitoring", [ticket_id], 100.0)
+    odoo_server.resolve(ticket_id)
+    odoo_server.log_check(ticket_id)
     ended = (datetime.utcnow() - timedelta(seconds=5)).strftime("%Y-%m-%d %H:%M:%S")
     ex("helpdesk.ticket", "write", [ticket_id], {"monitoring_end_date": ended})
-    ex(
-        "helpdesk.ticket",
-        "action_log_monitoring",
-        [ticket_id],
-        100.0,
-        0,
-        True,
-        False,
-        "final check",
-    )
+    odoo_server.log_check(ticket_id, note="final check")
     assert _read(odoo_server, ticket_id)["monitoring_state"] == "passed"
     ex("helpdesk.ticket", "action_confirm_resolution", [ticket_id])
     ticket = _read(odoo_server, ticket_id)
@@ -300,22 +276,9 @@ def test_recurrence_sends_ticket_back(odoo_server, refs):
     ticket_id = _create_incident(
         odoo_server, refs, "Exam submission failure (recurrence)"
     )
-    ex(
-        "helpdesk.ticket",
-        "write",
-        [ticket_id],
-        {"root_cause": "Deployment", "resolution_summary": "Rollback"},
-    )
-    ex("helpdesk.ticket", "action_mark_resolved", [ticket_id])
-    ex(
-        "helpdesk.ticket",
-        "action_log_monitoring",
-        [ticket_id],
-        40.0,
-        7,
-        False,
-        True,
-        "errors again",
+    odoo_server.resolve(ticket_id)
+    odoo_server.log_check(
+        ticket_id, 40.0, timeouts=7, recurrence=True, note="errors again"
     )
     ticket = _read(odoo_server, ticket_id)
     assert ticket["monitoring_state"] == "failed"
