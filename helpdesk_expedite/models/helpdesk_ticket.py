@@ -1,12 +1,21 @@
 import secrets
 from datetime import timedelta
 
+from markupsafe import escape
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..lib import classification, escalation_summary, monitoring
 from .helpdesk_expedite_rule import CLASS_OF_SERVICE
+from .lifecycle_guard import (
+    check_guarded_defaults,
+    check_guarded_fields,
+    incident_action,
+    system_write,
+    writing_as_system,
+)
 from .res_config_settings import THRESHOLD_PARAM
 
 # Ticket fields the classifier reads: only writes to these reclassify.
@@ -26,6 +35,35 @@ MANAGER_GROUP = "helpdesk_mgmt.group_helpdesk_manager"
 AGENT_GROUP = "helpdesk_mgmt.group_helpdesk_user_own"
 WATCHDOG_BATCH = 100
 DEFER_CLASSIFICATION = "helpdesk_expedite_defer_classification"
+# Set by the add-on's actions only (see lifecycle_guard): milestones, states,
+# the classifier's verdict, figures computed from them, the feed's secret.
+GUARDED_FIELDS = frozenset(
+    {
+        "acknowledged_date",
+        "last_status_update_date",
+        "escalated_date",
+        "resolved_date",
+        "monitoring_end_date",
+        "customer_confirmed_date",
+        "next_update_deadline",
+        "watchdog_notified_deadline",
+        "monitoring_state",
+        "customer_confirmed",
+        "customer_confirmation_channel",
+        "classification_rule_id",
+        "classification_reason",
+        "monitoring_token",
+        "affected_user_count",
+        "affected_group_count",
+        "time_to_acknowledge",
+        "time_to_escalate",
+        "time_to_resolve",
+        "time_to_close",
+    }
+)
+MAX_UPDATE_CHARS = 10000
+# How a confirmation received outside the portal is recorded by an agent.
+AGENT_CONFIRMATION_CHANNELS = ("email", "phone", "teams", "agent")
 
 
 def _minutes_between(start, end):
@@ -38,6 +76,7 @@ def _minutes_between(start, end):
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
+    _guarded_fields = GUARDED_FIELDS
 
     # ------------------------------------------------------------------
     # Impact scope
@@ -72,14 +111,16 @@ class HelpdeskTicket(models.Model):
         "ticket_id",
         "partner_id",
         string="Executive Stakeholders",
+        groups=AGENT_GROUP,
     )
     executive_involved = fields.Boolean(
         compute="_compute_executive_involved",
         store=True,
         readonly=False,
         tracking=True,
+        groups=AGENT_GROUP,
     )
-    business_impact = fields.Text()
+    business_impact = fields.Text(groups=AGENT_GROUP)
     deadline = fields.Datetime(tracking=True, help="A fixed date the work must meet.")
 
     # ------------------------------------------------------------------
@@ -96,12 +137,16 @@ class HelpdeskTicket(models.Model):
         string="Lock Class of Service",
         tracking=True,
         help="Keep the class set by a person: the rules leave it alone.",
+        groups=AGENT_GROUP,
     )
-    class_of_service_lock_reason = fields.Char(string="Lock Reason")
+    class_of_service_lock_reason = fields.Char(string="Lock Reason", groups=AGENT_GROUP)
     classification_rule_id = fields.Many2one(
-        "helpdesk.expedite.rule", readonly=True, ondelete="set null"
+        "helpdesk.expedite.rule",
+        readonly=True,
+        ondelete="set null",
+        groups=AGENT_GROUP,
     )
-    classification_reason = fields.Text(readonly=True)
+    classification_reason = fields.Text(readonly=True, groups=AGENT_GROUP)
 
     # ------------------------------------------------------------------
     # Response and cadence
@@ -112,7 +157,7 @@ class HelpdeskTicket(models.Model):
     )
     acknowledged_date = fields.Datetime(readonly=True, copy=False)
     last_status_update_date = fields.Datetime(readonly=True, copy=False)
-    escalated_date = fields.Datetime(readonly=True, copy=False)
+    escalated_date = fields.Datetime(readonly=True, copy=False, groups=AGENT_GROUP)
     resolved_date = fields.Datetime(readonly=True, copy=False)
     monitoring_end_date = fields.Datetime(readonly=True, copy=False)
     customer_confirmed_date = fields.Datetime(readonly=True, copy=False)
@@ -126,30 +171,35 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         help="Deadline whose lapse was already reported by the watchdog.",
+        groups=AGENT_GROUP,
     )
     time_to_acknowledge = fields.Float(
         string="Time to Acknowledge (min)",
         compute="_compute_response_times",
         store=True,
         aggregator="avg",
+        groups=AGENT_GROUP,
     )
     time_to_escalate = fields.Float(
         string="Time to Escalate (min)",
         compute="_compute_response_times",
         store=True,
         aggregator="avg",
+        groups=AGENT_GROUP,
     )
     time_to_resolve = fields.Float(
         string="Time to Resolve (min)",
         compute="_compute_response_times",
         store=True,
         aggregator="avg",
+        groups=AGENT_GROUP,
     )
     time_to_close = fields.Float(
         string="Time to Close (min)",
         compute="_compute_response_times",
         store=True,
         aggregator="avg",
+        groups=AGENT_GROUP,
     )
     status_update_ids = fields.One2many(
         "helpdesk.ticket.status.update",
@@ -181,7 +231,9 @@ class HelpdeskTicket(models.Model):
         compute="_compute_escalation_count", groups=AGENT_GROUP
     )
     root_cause_category_id = fields.Many2one(
-        "helpdesk.root.cause.category", tracking=True
+        "helpdesk.root.cause.category",
+        tracking=True,
+        groups=AGENT_GROUP,
     )
     root_cause = fields.Text()
     corrective_action_ids = fields.One2many(
@@ -382,8 +434,18 @@ class HelpdeskTicket(models.Model):
             )
         )
 
+    @api.model
+    def default_get(self, fields_list):
+        check_guarded_defaults(self)
+        return super().default_get(fields_list)
+
     @api.model_create_multi
     def create(self, vals_list):
+        check_guarded_fields(self, vals_list)
+        # a class given without a lock is harmless here: the rules classify
+        # every new ticket that is not locked
+        for vals in vals_list:
+            self._check_closure_override_allowed(vals)
         tickets = super(
             HelpdeskTicket, self.with_context(**{DEFER_CLASSIFICATION: True})
         ).create(vals_list)
@@ -392,8 +454,9 @@ class HelpdeskTicket(models.Model):
         return tickets
 
     def write(self, vals):
-        if "closure_override_reason" in vals:
-            self._check_closure_override_allowed(vals)
+        check_guarded_fields(self, [vals])
+        self._check_manual_class_allowed(vals)
+        self._check_closure_override_allowed(vals)
         closing = self._tickets_being_closed(vals)
         if closing:
             closing._check_closure_allowed(vals)
@@ -409,6 +472,26 @@ class HelpdeskTicket(models.Model):
         if closing:
             closing._on_incident_closed()
         return res
+
+    def _check_manual_class_allowed(self, vals):
+        """A person sets the class of service only by locking it."""
+        if (
+            "class_of_service" not in vals
+            or writing_as_system(self.env)
+            or vals.get("class_of_service_locked")
+        ):
+            return
+        if (
+            not self
+            or not all(self.mapped("class_of_service_locked"))
+            or ("class_of_service_locked" in vals)
+        ):
+            raise UserError(
+                self.env._(
+                    "The class of service is set by the classification rules. "
+                    "To choose it by hand, lock it and say why."
+                )
+            )
 
     def _tickets_being_closed(self, vals):
         """Expedite tickets that this write moves into a closed stage."""
@@ -429,6 +512,7 @@ class HelpdeskTicket(models.Model):
         if not self.env.context.get(DEFER_CLASSIFICATION):
             self._classify()
 
+    @incident_action
     def action_classify(self):
         """Rerun the classification rules (locked tickets are left alone)."""
         self._classify()
@@ -490,7 +574,8 @@ class HelpdeskTicket(models.Model):
         vals = self._prepare_classification_vals(result)
         if not vals:
             return
-        self.with_context(**{DEFER_CLASSIFICATION: True}).write(vals)
+        with system_write():
+            self.with_context(**{DEFER_CLASSIFICATION: True}).write(vals)
         if self.class_of_service != previous_class:
             self.message_post(
                 body=self.env._(
@@ -530,9 +615,10 @@ class HelpdeskTicket(models.Model):
 
     def _add_status_update(self, body, kind="update"):
         self.ensure_one()
-        return self.env["helpdesk.ticket.status.update"].create(
-            {"ticket_id": self.id, "body": body, "kind": kind}
-        )
+        with system_write():
+            return self.env["helpdesk.ticket.status.update"].create(
+                {"ticket_id": self.id, "body": body, "kind": kind}
+            )
 
     def _get_latest_status_update(self):
         self.ensure_one()
@@ -548,6 +634,7 @@ class HelpdeskTicket(models.Model):
             return {"next_update_deadline": False}
         return {"next_update_deadline": now + timedelta(minutes=self.update_interval)}
 
+    @incident_action
     def action_acknowledge(self):
         """Acknowledge the incident to the customer and the executives, once."""
         for ticket in self.filtered(lambda t: not t.acknowledged_date):
@@ -588,9 +675,18 @@ class HelpdeskTicket(models.Model):
             )
         return text
 
+    @incident_action
     def action_post_status_update(self, body):
         """Send a customer-visible status update and restart the cadence."""
+        if body and not isinstance(body, str):
+            raise ValidationError(self.env._("A status update is a text."))
         body = (body or "").strip()
+        if len(body) > MAX_UPDATE_CHARS:
+            raise ValidationError(
+                self.env._(
+                    "A status update is at most %s characters long.", MAX_UPDATE_CHARS
+                )
+            )
         if not body:
             raise UserError(self.env._("A status update needs a message."))
         for ticket in self:
@@ -655,8 +751,9 @@ class HelpdeskTicket(models.Model):
     def _cron_update_watchdog(self, batch_size=WATCHDOG_BATCH):
         """Report lapsed update deadlines, and end monitoring windows."""
         tickets, remaining = self._lock_newly_overdue(batch_size)
-        for ticket in tickets:
-            ticket._report_overdue_update()
+        with system_write():
+            for ticket in tickets:
+                ticket._report_overdue_update()
         self._complete_monitoring_windows()
         self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)
 
@@ -718,13 +815,14 @@ class HelpdeskTicket(models.Model):
         return self.activity_schedule(
             activity_type or "helpdesk_expedite.mail_activity_type_incident_alert",
             summary=summary,
-            note=note,
+            note=escape(note),
             user_id=user.id,
         )
 
     # ------------------------------------------------------------------
     # Escalation
     # ------------------------------------------------------------------
+    @incident_action
     def action_escalate(self, target_id=None):
         """Escalate each ticket to ``target_id``, or the company's first target."""
         Target = self.env["helpdesk.escalation.target"]
@@ -736,13 +834,28 @@ class HelpdeskTicket(models.Model):
                     ", ".join(closed.mapped("display_name")),
                 )
             )
+        if target_id and (
+            isinstance(target_id, bool) or not isinstance(target_id, int)
+        ):
+            raise ValidationError(
+                self.env._("The escalation target must be given by its id.")
+            )
         escalations = self.env["helpdesk.ticket.escalation"]
         for ticket in self:
             target = (
-                Target.browse(target_id).exists()
+                Target.search([("id", "=", target_id)])
                 if target_id
                 else Target._get_default_target(ticket.company_id)
             )
+            if target_id and target.company_id != ticket.company_id:
+                raise UserError(
+                    self.env._(
+                        "Escalation target %(target)s is not one of %(company)s's "
+                        "targets: choose an active target of the ticket's company.",
+                        target=target_id,
+                        company=ticket.company_id.name,
+                    )
+                )
             if not target:
                 raise UserError(
                     self.env._(
@@ -774,7 +887,6 @@ class HelpdeskTicket(models.Model):
         return {
             "ticket_id": self.id,
             "target_id": target.id,
-            "channel": target.channel,
             "summary": self._get_escalation_summary(),
         }
 
@@ -836,6 +948,7 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Investigation
     # ------------------------------------------------------------------
+    @incident_action
     def action_add_default_checks(self):
         self._add_default_checks()
         return True
@@ -865,6 +978,7 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Resolution and monitoring
     # ------------------------------------------------------------------
+    @incident_action
     def action_mark_resolved(self):
         """Record the fix and start the post-fix monitoring window."""
         for ticket in self:
@@ -879,9 +993,9 @@ class HelpdeskTicket(models.Model):
                     )
                 )
         stage = self.env.ref("helpdesk_expedite.helpdesk_ticket_stage_monitoring")
-        self.sudo().filtered(
-            lambda t: not t.monitoring_token
-        ).action_regenerate_monitoring_token()
+        self.filtered(lambda t: not t.monitoring_token).write(
+            {"monitoring_token": secrets.token_urlsafe(24)}
+        )
         for ticket in self:
             now = fields.Datetime.now()
             ticket.write(
@@ -916,6 +1030,7 @@ class HelpdeskTicket(models.Model):
             missing.append(self.env._("resolution summary"))
         return missing
 
+    @incident_action
     def action_log_monitoring(
         self,
         success_rate,
@@ -923,33 +1038,29 @@ class HelpdeskTicket(models.Model):
         manual_test_ok=True,
         recurrence=False,
         note=None,
-        source="manual",
     ):
         """Add a monitoring check to each ticket and update the verdict."""
-        for ticket in self:
-            if ticket.monitoring_state != "running":
-                raise UserError(
-                    self.env._(
-                        "Ticket %s is not being monitored: mark it resolved first.",
-                        ticket.display_name,
-                    )
-                )
-        self.env["helpdesk.ticket.monitoring.log"].create(
-            [
-                {
-                    "ticket_id": ticket.id,
-                    "success_rate": success_rate,
-                    "timeout_errors": timeout_errors,
-                    "manual_test_ok": manual_test_ok,
-                    "recurrence": recurrence,
-                    "note": note or False,
-                    "source": source,
-                }
-                for ticket in self
-            ]
-        )
-        self._evaluate_monitoring()
+        args = {
+            "success_rate": success_rate,
+            "timeout_errors": timeout_errors,
+            "manual_test_ok": manual_test_ok,
+            "recurrence": recurrence,
+            "note": note or None,
+        }
+        try:
+            values = monitoring.parse_check(args)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        self._log_monitoring(values, source="manual")
         return True
+
+    def _log_monitoring(self, values, source):
+        """One check per ticket; the log refuses tickets not being watched
+        and updates the verdict."""
+        with system_write():
+            self.env["helpdesk.ticket.monitoring.log"].create(
+                [{**values, "ticket_id": t.id, "source": source} for t in self]
+            )
 
     def action_open_monitoring_wizard(self):
         self.ensure_one()
@@ -984,6 +1095,10 @@ class HelpdeskTicket(models.Model):
         ]
 
     def _evaluate_monitoring(self):
+        with system_write():
+            self._apply_monitoring_verdict()
+
+    def _apply_monitoring_verdict(self):
         threshold = self._get_success_threshold()
         now = fields.Datetime.now()
         for ticket in self.filtered(lambda t: t.monitoring_state == "running"):
@@ -1046,16 +1161,37 @@ class HelpdeskTicket(models.Model):
         )
         ended._evaluate_monitoring()
 
+    @incident_action
     def action_regenerate_monitoring_token(self):
+        """A new secret for the monitoring feed (helpdesk users only)."""
+        if not self.env.user.has_group(AGENT_GROUP):
+            raise AccessError(
+                self.env._("Only helpdesk users can renew the monitoring token.")
+            )
         for ticket in self:
-            ticket.sudo().monitoring_token = secrets.token_urlsafe(24)
+            ticket.monitoring_token = secrets.token_urlsafe(24)
         return True
 
     # ------------------------------------------------------------------
     # Customer confirmation and closure
     # ------------------------------------------------------------------
+    @incident_action
     def action_confirm_resolution(self, channel="agent"):
-        """Record the customer's confirmation; close when monitoring passed."""
+        """Record the customer's confirmation, received by ``channel`` (email,
+        phone, teams, or agent); customers confirm on the portal."""
+        if channel not in AGENT_CONFIRMATION_CHANNELS:
+            raise ValidationError(
+                self.env._(
+                    "Record a confirmation received by one of: %s.",
+                    ", ".join(AGENT_CONFIRMATION_CHANNELS),
+                )
+            )
+        self._confirm_resolution(channel, self.env.user.partner_id)
+        return True
+
+    def _confirm_resolution(self, channel, author):
+        """The confirmation itself, by ``author`` (a partner); closes the
+        tickets whose monitoring has passed."""
         for ticket in self:
             if not ticket._is_resolved():
                 raise UserError(
@@ -1066,21 +1202,21 @@ class HelpdeskTicket(models.Model):
                     )
                 )
         for ticket in self.filtered(lambda t: not t.customer_confirmed):
-            ticket.write(
-                {
-                    "customer_confirmed": True,
-                    "customer_confirmed_date": fields.Datetime.now(),
-                    "customer_confirmation_channel": channel,
-                }
-            )
+            with system_write():
+                ticket.write(
+                    {
+                        "customer_confirmed": True,
+                        "customer_confirmed_date": fields.Datetime.now(),
+                        "customer_confirmation_channel": channel,
+                    }
+                )
             ticket.message_post(
                 body=self.env._("The customer confirmed that the service works again."),
                 subtype_xmlid="mail.mt_note",
-                author_id=self.env.context.get("helpdesk_expedite_confirmed_by"),
+                author_id=author.id,
             )
             if ticket.monitoring_state == "passed" and not ticket.closed:
                 ticket.action_close()
-        return True
 
     def _is_resolved(self):
         self.ensure_one()
@@ -1089,6 +1225,7 @@ class HelpdeskTicket(models.Model):
             "passed",
         )
 
+    @incident_action
     def action_close(self):
         """Move the tickets to their closing stage, through the closure gate."""
         for ticket in self.filtered(lambda t: not t.closed):
@@ -1133,8 +1270,10 @@ class HelpdeskTicket(models.Model):
             )
 
     def _check_closure_override_allowed(self, vals):
-        if vals.get("closure_override_reason") and not self.env.user.has_group(
-            MANAGER_GROUP
+        if (
+            "closure_override_reason" in vals
+            and not self.env.su
+            and not self.env.user.has_group(MANAGER_GROUP)
         ):
             raise AccessError(
                 self.env._("Only helpdesk managers can override the closure checks.")

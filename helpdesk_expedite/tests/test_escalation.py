@@ -301,7 +301,7 @@ class TestEscalation(ExpediteCase):
             self.ticket.action_escalate()
 
     def test_unknown_explicit_target(self):
-        with self._raises(UserError, "No escalation target"):
+        with self._raises(UserError, "is not one of"):
             self.ticket.action_escalate(target_id=999_999_999)
 
     # ------------------------------------------------------------------
