@@ -1,7 +1,7 @@
 """Plain-Python tests of the escalation logic: no database involved."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from odoo.addons.helpdesk_expedite.lib import escalation_summary, retry, teams_card
 
-NOW = datetime(2025, 6, 2, 8, 30, tzinfo=UTC)
+NOW = datetime(2025, 6, 2, 8, 30, tzinfo=timezone.utc)
 SCENARIO = escalation_summary.IncidentSnapshot(
     reference="HT00003",
     title="LMS exam submission failure",
