@@ -3,10 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize
 
 from ..lib import webhook_safety
-
-MANAGER_GROUP = "helpdesk_mgmt.group_helpdesk_manager"
-ALLOWED_HOSTS_PARAM = "helpdesk_expedite.webhook_allowed_hosts"
-CHANNELS = [("email", "Email"), ("teams", "Microsoft Teams")]
+from .constants import ALLOWED_HOSTS_PARAM, ESCALATION_CHANNELS, MANAGER_GROUP
 
 
 class HelpdeskEscalationTarget(models.Model):
@@ -19,7 +16,7 @@ class HelpdeskEscalationTarget(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     channel = fields.Selection(
-        CHANNELS,
+        ESCALATION_CHANNELS,
         required=True,
         default="email",
     )

@@ -10,13 +10,12 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib import retry, teams_card
-from .helpdesk_escalation_target import CHANNELS
+from .constants import ESCALATION_CHANNELS, TEAMS_TIMEOUT_PARAM
 from .lifecycle_guard import incident_action, system_write
 
 _logger = logging.getLogger(__name__)
 
 TEAMS_TIMEOUT = (5, 15)  # connect, read seconds
-TEAMS_TIMEOUT_PARAM = "helpdesk_expedite.teams_timeout"
 DELIVERY_BATCH = 20
 MAX_REASON_CHARS = 80
 MAX_ERROR_CHARS = 300
@@ -56,7 +55,7 @@ class HelpdeskTicketEscalation(models.Model):
     )
     # the target's channel when the escalation was made (kept if it changes)
     channel = fields.Selection(
-        CHANNELS,
+        ESCALATION_CHANNELS,
         required=True,
         compute="_compute_channel",
         store=True,
