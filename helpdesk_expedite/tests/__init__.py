@@ -2,6 +2,7 @@
 # test_*.py file, including the plain-Python ones that need no database.
 from . import (
     test_bad_input,
+    test_board,
     test_classification,
     test_escalation,
     test_leaks,
