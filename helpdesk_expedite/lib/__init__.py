@@ -10,6 +10,7 @@ from . import (
     incident,
     monitoring,
     retry,
+    scorecard,
     teams_card,
     text,
     webhook_safety,

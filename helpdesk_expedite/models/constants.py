@@ -24,3 +24,4 @@ AGENT_CONFIRMATION_CHANNELS = ("email", "phone", "teams", "agent")
 THRESHOLD_PARAM = "helpdesk_expedite.monitoring_success_threshold"
 ALLOWED_HOSTS_PARAM = "helpdesk_expedite.webhook_allowed_hosts"
 TEAMS_TIMEOUT_PARAM = "helpdesk_expedite.teams_timeout"
+ACK_TARGET_PARAM = "helpdesk_expedite.acknowledge_target_minutes"

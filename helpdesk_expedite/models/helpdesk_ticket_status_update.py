@@ -9,10 +9,15 @@ class HelpdeskTicketStatusUpdate(models.Model):
     _description = "Helpdesk Ticket Customer Update"
     _order = "date desc, id desc"
     # what the customer was sent: written by action_post_status_update only
-    _guarded_fields = frozenset({"date", "body", "kind", "author_id"})
+    _guarded_fields = frozenset({"date", "body", "kind", "author_id", "deadline"})
 
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     body = fields.Text(required=True)
+    deadline = fields.Datetime(
+        readonly=True,
+        help="When this update was promised (the ticket's next update due "
+        "when it was sent); empty for the acknowledgement and the closure.",
+    )
     kind = fields.Selection(
         [
             ("acknowledgement", "Acknowledgement"),

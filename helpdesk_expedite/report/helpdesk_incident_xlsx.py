@@ -16,6 +16,9 @@ HEADERS = [
     ("Time to Escalate (min)", 12),
     ("Time to Resolve (min)", 12),
     ("Time to Close (min)", 12),
+    ("Update Compliance (%)", 12),
+    ("Escalation Acknowledged After (min)", 14),
+    ("Handling Score (%)", 12),
 ]
 
 
@@ -73,6 +76,9 @@ class HelpdeskIncidentXlsx(models.AbstractModel):
             ticket.time_to_escalate,
             ticket.time_to_resolve,
             ticket.time_to_close,
+            ticket.update_compliance,
+            ticket.escalation_ack_minutes,
+            ticket.handling_score,
         ]
 
     def _write_groups_sheet(self, workbook, bold, tickets):

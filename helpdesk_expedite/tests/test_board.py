@@ -107,3 +107,58 @@ class TestCustomerLanguage(ExpediteCase):
             [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)], limit=1
         )
         self.assertTrue(mail)
+
+
+@tagged("post_install", "-at_install")
+class TestScorecard(ExpediteCase):
+    def test_known_timeline_gives_hand_computed_scorecard(self):
+        """Reported 10:00, acknowledged at once (update every 15 min), the
+        first update sent on time at 10:10, the second late at 10:40 (due
+        10:25); escalation sent 10:05 and acknowledged 10:12 (7 minutes)."""
+        t0 = datetime(2026, 6, 15, 10, 0)
+        with self.at(t0):
+            ticket = self._create_scenario_ticket()
+        with self.at(t0.replace(minute=5)):
+            ticket.action_escalate()
+        with self.at(t0.replace(minute=10)):
+            ticket.action_post_status_update("Still investigating.")
+        with self.at(t0.replace(minute=12)):
+            ticket.escalation_ids.action_mark_acknowledged()
+        with self.at(t0.replace(minute=40)):
+            ticket.action_post_status_update("Cause found.")
+        self.env.flush_all()
+        self.assertTrue(ticket.acknowledged_in_time)
+        self.assertEqual(ticket.updates_late, 1)
+        self.assertEqual(ticket.update_compliance, 50.0)
+        self.assertEqual(ticket.escalation_ack_minutes, 7.0)
+        self.assertFalse(ticket.root_cause_documented)
+        self.assertFalse(ticket.closure_override_used)
+        # kept: acknowledged, escalated, monitoring/confirmation not yet due
+        # (open), no override; missed: one late update, no root cause -> 5/7
+        self.assertEqual(ticket.handling_score, round(100 * 5 / 7, 1))
+        updates = ticket.status_update_ids.filtered(lambda u: u.kind == "update")
+        self.assertEqual(
+            sorted(updates.mapped("deadline")),
+            [t0.replace(minute=15), t0.replace(minute=25)],
+        )
+
+    def test_review_document_has_escalation_and_evaluation(self):
+        with self.at(datetime(2026, 6, 15, 10, 0)):
+            ticket = self._create_scenario_ticket()
+            ticket.action_escalate()
+            ticket.escalation_ids.action_mark_acknowledged()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("helpdesk_expedite.action_report_incident", ticket.ids)[
+                0
+            ]
+            .decode()
+        )
+        for text in (
+            "Escalation",
+            self.dev_team.name,
+            "Customer confirmation and closure",
+            "Incident management evaluation",
+            "Handling score",
+        ):
+            self.assertIn(text, html)

@@ -8,6 +8,7 @@ from . import (
     monitoring,
     resolution,
     response,
+    scorecard,
     ticket,
     watchdog,
 )

@@ -56,6 +56,7 @@ class HelpdeskTicket(models.Model):
         string="Over the Expedite User Threshold",
         compute="_compute_over_user_threshold",
         search="_search_over_user_threshold",
+        groups=AGENT_GROUP,
     )
 
     @api.constrains("class_of_service_locked", "class_of_service_lock_reason")

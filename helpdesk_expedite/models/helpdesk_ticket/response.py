@@ -78,11 +78,11 @@ class HelpdeskTicket(models.Model):
             partner_ids=self._get_incident_recipients().ids,
         )
 
-    def _add_status_update(self, body, kind="update"):
+    def _add_status_update(self, body, kind="update", deadline=False):
         self.ensure_one()
         with system_write():
             return self.env["helpdesk.ticket.status.update"].create(
-                {"ticket_id": self.id, "body": body, "kind": kind}
+                {"ticket_id": self.id, "body": body, "kind": kind, "deadline": deadline}
             )
 
     def _get_latest_status_update(self):
@@ -164,10 +164,11 @@ class HelpdeskTicket(models.Model):
                     )
                 )
             now = fields.Datetime.now()
+            promised = ticket.next_update_deadline
             ticket.write(
                 {"last_status_update_date": now, **ticket._next_deadline_vals(now)}
             )
-            ticket._add_status_update(body)
+            ticket._add_status_update(body, deadline=promised)
             ticket._send_customer_mail("helpdesk_expedite.mail_template_status_update")
         return True
 
