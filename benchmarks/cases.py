@@ -406,7 +406,30 @@ CASES = {
 
 
 # ----------------------------------------------------------------------
-def _one_run(registry, case, fx, timed=True):
+def _profiler():
+    """cProfile of the timed part when BENCH_PROFILE names an output prefix."""
+    if not os.environ.get("BENCH_PROFILE"):
+        return None
+    import cProfile
+
+    return cProfile.Profile()
+
+
+def _dump_profile(profiler, dbname):
+    import io
+    import pstats
+
+    prefix = os.environ["BENCH_PROFILE"]
+    profiler.dump_stats(f"{prefix}-{dbname}.prof")
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
+    with open(f"{prefix}-{dbname}.txt", "w") as handle:
+        handle.write(text.getvalue())
+
+
+def _one_run(registry, case, fx):
     import odoo
 
     cr = registry.cursor()
@@ -415,11 +438,17 @@ def _one_run(registry, case, fx, timed=True):
         env = odoo.api.Environment(cr, uid, dict(CONTEXT), su=case.su)
         state = case.prepare(env, fx)
         env.flush_all()
+        profiler = _profiler()
         before = cr.sql_log_count
         started = time.perf_counter()
+        if profiler:
+            profiler.enable()
         extra = case.run(env, fx, state) or {}
         env.flush_all()
         elapsed = time.perf_counter() - started
+        if profiler:
+            profiler.disable()
+            _dump_profile(profiler, registry.db_name)
         queries = cr.sql_log_count - before
         if case.commits:
             cr.commit()

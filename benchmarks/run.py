@@ -91,6 +91,12 @@ def parse_args():
         help="Markdown output path ('' for none)",
     )
     parser.add_argument(
+        "--no-profile",
+        dest="profile_unmet",
+        action="store_false",
+        help="do not profile the in-process cases whose budget is not met",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the cluster (print its path)"
     )
     args = parser.parse_args()
@@ -260,10 +266,12 @@ def evaluate(case, raw, fixtures):
 
 
 # ----------------------------------------------------------------------
-def run_orm_case(case, args, config, fixtures_path, work):
+def run_orm_case(case, args, config, fixtures_path, work, profile=None):
     out = os.path.join(work, f"{case}.json")
     runs = 1 if case in ("pdf",) else args.runs
     env = dict(os.environ, BENCH_QUICK="1" if args.quick else "")
+    if profile:
+        runs, env["BENCH_PROFILE"] = 1, profile
     subprocess.run(
         [
             sys.executable,
@@ -271,7 +279,7 @@ def run_orm_case(case, args, config, fixtures_path, work):
             config,
             case,
             str(runs),
-            str(args.warmup),
+            str(0 if profile else args.warmup),
             fixtures_path,
             out,
         ],
@@ -348,6 +356,17 @@ def run_http_cases(cases, args, config, fixtures, work):
 
 
 # ----------------------------------------------------------------------
+def read_profile(path, lines=45):
+    """The head of the cumulative-time listing of a cProfile dump."""
+    try:
+        with open(path) as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    head = text.split("\n\n\n")[0].strip("\n").splitlines()
+    return "\n".join(line.rstrip() for line in head[:lines])
+
+
 def fmt_ms(s):
     return "-" if s is None else f"{s['median'] * 1000:,.0f} ±{s['spread_pct']:.0f}%"
 
@@ -394,6 +413,10 @@ def markdown(rows, meta):
     ]
     for line in table(rows)[1:]:
         out.append("| " + " | ".join(line) + " |")
+    notes = os.path.join(HERE, "NOTES.md")
+    if os.path.exists(notes):
+        with open(notes) as handle:
+            out += ["", handle.read().strip()]
     out += ["", "## Details", ""]
     for row in rows:
         out.append(f"### {row['label']}")
@@ -422,7 +445,12 @@ def markdown(rows, meta):
             out.append(
                 f"- req/s: plain {row['rps']['plain']['median']:.1f}, add-on {row['rps']['expedite']['median']:.1f}"
             )
-        for key, title in (("plan", "add-on plan"), ("plan_plain", "plain peer plan")):
+        for key, title in (
+            ("plan", "add-on plan"),
+            ("plan_plain", "plain peer plan"),
+            ("profile", "profile of one add-on run (cProfile, cumulative)"),
+            ("profile_plain", "profile of one plain run (cProfile, cumulative)"),
+        ):
             if row.get(key):
                 out += ["", f"{title}:", "", "```", row[key], "```"]
         out.append("")
@@ -502,6 +530,19 @@ def main():
                     rows.append(evaluate(case, raws[case], fixtures))
                 except (KeyError, TypeError, ZeroDivisionError) as error:
                     log(f"  cannot evaluate {case}: {error!r}")
+        if args.profile_unmet:
+            for row in rows:
+                if row["met"] or row["case"] not in ORM_CASES:
+                    continue
+                log(f"profiling {row['case']} (cProfile, one run)")
+                prefix = os.path.join(work, f"profile-{row['case']}")
+                try:
+                    run_orm_case(row["case"], args, config, fixtures_path, work, prefix)
+                except subprocess.CalledProcessError as error:
+                    log(f"  profile of {row['case']} failed: {error}")
+                    continue
+                row["profile"] = read_profile(f"{prefix}-bench_expedite.txt")
+                row["profile_plain"] = read_profile(f"{prefix}-bench_plain.txt")
         import odoo.release
 
         meta = {
