@@ -179,3 +179,41 @@ def portal_load(server, login, password, ticket_id, clients, duration):
         "errors": sum(errors),
         "rps": len(latencies) / duration,
     }
+
+
+def set_param(dbname, key, value):
+    """Set a system parameter directly (before any worker caches it)."""
+    import psycopg2
+
+    conn = psycopg2.connect(dbname=dbname)
+    try:
+        with conn, conn.cursor() as cr:
+            cr.execute(
+                "INSERT INTO ir_config_parameter (key, value) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                [key, value],
+            )
+    finally:
+        conn.close()
+
+
+def pdf_download(server, ticket_id, report="helpdesk_expedite.report_incident"):
+    """Seconds and bytes of the PDF report of ``ticket_id``, as admin."""
+    with requests.Session() as session:
+        response = session.post(
+            f"{server.url}/web/session/authenticate",
+            json={
+                "jsonrpc": "2.0",
+                "params": {"db": server.dbname, "login": "admin", "password": "admin"},
+            },
+            timeout=60,
+        )
+        response.raise_for_status()
+        started = time.perf_counter()
+        response = session.get(
+            f"{server.url}/report/pdf/{report}/{ticket_id}", timeout=300
+        )
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+            raise RuntimeError(f"PDF report: HTTP {response.status_code}")
+        return {"time": elapsed, "bytes": len(response.content)}
