@@ -162,6 +162,16 @@ def setup_fixtures(env, endpoint_url=None):
         .create(ticket_vals)
     )
     ids["scenario_ticket_id"] = scenario.id
+    if not addon:
+        # the add-on acknowledges its Expedite scenario ticket with a customer
+        # mail; the plain twin gets the peer's mail, so that both portal
+        # pages show one customer message
+        scenario.message_post_with_source(
+            template,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=scenario.partner_id.ids,
+        )
     env.flush_all()
     return ids
 

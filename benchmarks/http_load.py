@@ -56,7 +56,7 @@ class Server:
                 f"--http-port={self.port}",
                 f"--gevent-port={_free_port()}",
                 "--http-interface=127.0.0.1",
-                "--log-level=warn",
+                "--log-level=" + os.environ.get("BENCH_SERVER_LOG", "warn"),
                 f"--logfile={self.log_path}",
                 "--limit-time-real=600",
                 "--limit-time-cpu=600",
