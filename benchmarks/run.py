@@ -509,7 +509,7 @@ def markdown(rows, meta):
             if row.get(key):
                 out += ["", f"{title}:", "", "```", row[key], "```"]
         out.append("")
-    return "\n".join(out) + "\n"
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _short(value):
@@ -636,6 +636,7 @@ def main():
             json.dump(
                 {"meta": meta, "rows": rows, "raw": raws}, handle, indent=1, default=str
             )
+            handle.write("\n")
         log(f"JSON written to {args.json}")
         if args.markdown:
             with open(args.markdown, "w") as handle:
