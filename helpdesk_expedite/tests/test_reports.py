@@ -176,7 +176,10 @@ class TestIncidentReports(ExpediteCase):
             )
             self.assertIn(state, ("install", "upgrade", "workers", "broken"))
             return
-        pdf, kind = Report._render_qweb_pdf(PDF_REPORT, self.ticket.ids)
+        # under tests Odoo renders HTML unless PDF rendering is forced
+        pdf, kind = Report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            PDF_REPORT, self.ticket.ids
+        )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
 
