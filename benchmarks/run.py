@@ -1,286 +1,653 @@
 #!/usr/bin/env python3
-"""Cost of helpdesk_expedite on everyday ticket operations.
+"""What helpdesk_expedite costs, compared with plain helpdesk_mgmt.
 
-Installs two throwaway databases, ``bench_plain`` (helpdesk_mgmt only) and
-``bench_expedite`` (helpdesk_expedite), without demo data, then measures in
-the same process, alternating between the two, through the ORM:
+One command: starts a scratch PostgreSQL cluster, installs ``helpdesk_mgmt``
+(database ``bench_plain``) and ``helpdesk_expedite`` (``bench_expedite``)
+without demo data into it, builds the same dataset in both (generate.py:
+batched SQL), runs every case on both databases with the same settings,
+``--runs`` times each after a warm-up, prints a table (median, spread,
+ratio add-on / plain, budget met or not), writes it as JSON and as
+Markdown, then stops the cluster and removes it. Not part of the test
+suite: it asserts nothing, it reports.
 
-- ticket create without impact lines;
-- ticket create with 3 impact lines (53 users: classified Expedite, so it
-  is acknowledged, gets its checklist and mails; on plain helpdesk_mgmt,
-  where impact lines do not exist, the same ticket without them);
-- an unrelated write (``name``);
-- a kanban-style read: ``search_read`` of the kanban view's fields on 500
-  tickets (cache invalidated before each read).
-
-Each operation includes the flush of its writes. Everything runs in one
-transaction per database that is rolled back. Prints, per operation, the
-mean time and the SQL queries per call on each database, and the ratio
-add-on / plain. No assertions: numbers to look at, run on a quiet machine.
-
-    python3 benchmarks/run.py -c /path/to/odoo.conf [--iterations 30] [--keep]
+    python3 benchmarks/run.py                 # full: 100,000 tickets, 5 runs
+    python3 benchmarks/run.py --quick         # 10,000 tickets, smaller batches
+    python3 benchmarks/run.py --cases kanban,watchdog --quick
 """
 
 import argparse
+import datetime
+import json
 import os
+import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
-DATABASES = {
-    "plain": ("bench_plain", "helpdesk_mgmt"),
-    "expedite": ("bench_expedite", "helpdesk_expedite"),
-}
-GROUPS = [
-    ("WEB102-HN", "Hanoi", 20),
-    ("DATA101-SG", "Saigon", 18),
-    ("MOBILE201-HN", "Hanoi", 15),
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+from pgcluster import ScratchCluster  # noqa: E402
+
+DATABASES = {"plain": "helpdesk_mgmt", "expedite": "helpdesk_expedite"}
+ORM_CASES = [
+    "create_ordinary",
+    "create_impact",
+    "expedite_scaling",
+    "write_unrelated",
+    "kanban",
+    "overdue_search",
+    "major_list",
+    "pivot",
+    "watchdog",
+    "delivery",
+    "xlsx",
 ]
-KANBAN_TICKETS = 500
+HTTP_CASES = ["jsonrpc", "pdf", "portal"]
+ALL_CASES = ORM_CASES[:3] + ["jsonrpc"] + ORM_CASES[3:] + ["pdf", "portal"]
+LABELS = {
+    "create_ordinary": "create 1,000 ordinary tickets, one create()",
+    "create_impact": "create 1,000 tickets, 3 lines, 1/3 Expedite (peer: + ack mails)",
+    "expedite_scaling": "queries per Expedite ticket, batch 10 vs 100",
+    "jsonrpc": "200 tickets one by one over JSON-RPC",
+    "write_unrelated": "write an unrelated field on 1,000 tickets",
+    "kanban": "kanban board (columns, card pages, team counters)",
+    "overdue_search": '"Update overdue" search (count + page)',
+    "major_list": "Major Incidents list (count + page)",
+    "pivot": "incident analysis pivot",
+    "watchdog": "watchdog cron, 100 newly overdue",
+    "delivery": "escalation delivery cron, 1,000 Teams posts",
+    "xlsx": "XLSX export of 10,000 tickets",
+    "pdf": "PDF incident report (scenario ticket)",
+    "portal": "portal ticket page, 20 clients, 2 workers",
+}
+
+
+# --quick shrinks these batches; the labels say so
+QUICK_SIZES = {}
+QUICK_LABELS = {
+    "create_ordinary": ("1,000", "200"),
+    "create_impact": ("1,000", "200"),
+    "write_unrelated": ("1,000", "200"),
+    "delivery": ("1,000", "200"),
+    "jsonrpc": ("200", "50"),
+}
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "-c",
-        "--config",
-        default=os.environ.get("ODOO_TEST_CONFIG") or os.environ.get("ODOO_RC"),
-        help="Odoo config file (database connection, addons path with this repository); "
-        "default: $ODOO_TEST_CONFIG",
+        "--quick", action="store_true", help="10,000 tickets, batches of 200"
+    )
+    parser.add_argument("--tickets", type=int, help="tickets to generate (100000)")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="measured runs per case (5)"
+    )
+    parser.add_argument("--warmup", type=int, default=1, help="untimed runs first (1)")
+    parser.add_argument(
+        "--cases", help="comma-separated subset of: " + ", ".join(ALL_CASES)
+    )
+    parser.add_argument("--portal-seconds", type=int, help="portal load duration (30)")
+    parser.add_argument(
+        "--json", default=os.path.join(HERE, "results.json"), help="JSON output path"
     )
     parser.add_argument(
-        "--iterations", type=int, default=30, help="timed calls per operation"
-    )
-    parser.add_argument("--warmup", type=int, default=3, help="untimed calls first")
-    parser.add_argument(
-        "--reuse", action="store_true", help="use existing bench_* databases"
+        "--markdown",
+        default=os.path.join(HERE, "RESULTS.md"),
+        help="Markdown output path ('' for none)",
     )
     parser.add_argument(
-        "--keep", action="store_true", help="do not drop the databases at the end"
+        "--report-only",
+        metavar="JSON",
+        help="only rewrite the Markdown from a results.json of an earlier run",
+    )
+    parser.add_argument(
+        "--no-profile",
+        dest="profile_unmet",
+        action="store_false",
+        help="do not profile the in-process cases whose budget is not met",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the cluster (print its path)"
     )
     args = parser.parse_args()
-    if not args.config:
-        parser.error("give the Odoo config file with -c (or set ODOO_TEST_CONFIG)")
+    args.tickets = args.tickets or (10000 if args.quick else 100000)
+    args.portal_seconds = args.portal_seconds or (10 if args.quick else 30)
+    args.cases = args.cases.split(",") if args.cases else ALL_CASES
+    if args.quick:
+        QUICK_SIZES.update(QUICK_LABELS)
+    unknown = set(args.cases) - set(ALL_CASES)
+    if unknown:
+        parser.error(f"unknown cases: {', '.join(sorted(unknown))}")
     return args
 
 
-def install(python, config, dbname, module):
-    print(f"installing {module} into {dbname} ...", flush=True)
-    started = time.monotonic()
+def log(message):
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def addons_path():
+    import odoo.addons
+
+    seen = [REPO]
+    for path in odoo.addons.__path__:
+        path = os.path.realpath(path)
+        if path not in seen and os.path.isdir(path):
+            seen.append(path)
+    return ",".join(seen)
+
+
+def write_config(path, cluster, work):
+    with open(path, "w") as handle:
+        handle.write(
+            "[options]\n"
+            f"addons_path = {addons_path()}\n"
+            f"data_dir = {work}/data\n"
+            f"db_host = {cluster.dir}\n"
+            f"db_port = {cluster.port}\n"
+            "db_user = odoo\n"
+            "workers = 0\n"
+            "max_cron_threads = 0\n"
+            "http_interface = 127.0.0.1\n"
+            "list_db = False\n"
+        )
+
+
+def odoo_cmd(config, *args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "odoo", "-c", config, *args], **kwargs)
+
+
+# ----------------------------------------------------------------------
+# statistics and budgets
+# ----------------------------------------------------------------------
+def summary(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    median = statistics.median(values)
+    return {
+        "median": median,
+        "min": min(values),
+        "max": max(values),
+        "spread_pct": (max(values) - min(values)) / median * 100 if median else 0.0,
+        "values": values,
+    }
+
+
+def series(raw, db, key):
+    return [run.get(key) for run in raw["runs"].get(db, [])]
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def paired_ratio(raw, key):
+    """Median of add-on / plain over the runs, each pair measured in the
+    same round (plain and add-on alternate), which cancels most of the
+    machine's drift."""
+    pairs = [
+        e[key] / p[key]
+        for p, e in zip(
+            raw["runs"].get("plain", []), raw["runs"].get("expedite", []), strict=False
+        )
+        if p.get(key) and e.get(key) is not None
+    ]
+    return statistics.median(pairs) if pairs else None
+
+
+def evaluate(case, raw, fixtures):
+    """A row: metric summaries, ratio, budget text and verdict."""
+    row = {"case": case, "label": LABELS[case], "doc": raw.get("doc", "")}
+    if QUICK_SIZES and case in QUICK_SIZES:
+        row["label"] = row["label"].replace(*QUICK_SIZES[case])
+    plain, addon = "plain", "expedite"
+    t_p, t_e = summary(series(raw, plain, "time")), summary(series(raw, addon, "time"))
+    q_p, q_e = (
+        summary(series(raw, plain, "queries")),
+        summary(series(raw, addon, "queries")),
+    )
+    row.update(time_plain=t_p, time_addon=t_e, queries_plain=q_p, queries_addon=q_e)
+    r = paired_ratio(raw, "time")
+    row["ratio"] = r
+    row["ratio_of_medians"] = ratio(t_e and t_e["median"], t_p and t_p["median"])
+    unit = raw.get("per_unit", {})
+    checks = []
+    if case == "create_ordinary":
+        qp = q_p["median"] / unit[plain]
+        qe = q_e["median"] / unit[addon]
+        row["queries_per_unit"] = {"plain": qp, "addon": qe}
+        checks += [
+            ("time ≤ 1.10×", r <= 1.10),
+            (f"q/ticket {qe:.2f} ≤ {qp:.2f}+1", qe <= qp + 1),
+        ]
+    elif case == "create_impact":
+        row["queries_per_unit"] = {
+            "plain": q_p["median"] / unit[plain],
+            "addon": q_e["median"] / unit[addon],
+        }
+        checks.append(("time ≤ 1.25× the peer", r <= 1.25))
+    elif case == "expedite_scaling":
+        q10 = statistics.median(series(raw, addon, "queries_per_ticket_10"))
+        q100 = statistics.median(series(raw, addon, "queries_per_ticket_100"))
+        row["scaling"] = {"q_per_ticket_10": q10, "q_per_ticket_100": q100}
+        checks.append(
+            (
+                f"q/Expedite ticket {q10:.1f} (10) → {q100:.1f} (100), no growth",
+                q100 <= q10 + 0.5,
+            )
+        )
+    elif case == "jsonrpc":
+        checks.append(("time ≤ 1.25×", r <= 1.25))
+    elif case == "write_unrelated":
+        checks += [
+            ("time ≤ 1.05×", r <= 1.05),
+            ("no extra queries", q_e["median"] <= q_p["median"]),
+        ]
+    elif case in ("kanban",):
+        checks.append(("time ≤ 1.3×", r <= 1.3))
+    elif case in ("overdue_search", "major_list", "pivot"):
+        plan = raw["extra"].get(addon, {}).get("plan", "")
+        row["plan"] = plan
+        row["plan_plain"] = raw["extra"].get(plain, {}).get("plan", "")
+        checks += [("time ≤ 1.3×", r <= 1.3), ("index-backed plan", "Index" in plan)]
+    elif case == "watchdog":
+        reported = series(raw, addon, "overdue")
+        row["overdue"] = reported[0] if reported else None
+        row["tickets"] = fixtures[addon].get("tickets")
+        checks.append(("≤ 1 s", t_e["median"] <= 1.0))
+        row["note"] = (
+            f"{q_e['median']:.0f} queries for {row['overdue']} overdue tickets among "
+            f"{row['tickets']}; compare with a run of another size (--quick) for independence"
+        )
+    elif case == "delivery":
+        rate = unit[addon] / t_e["median"]
+        row["posts_per_second"] = rate
+        row["states"] = raw["runs"][addon][-1].get("states")
+        checks.append((f"{rate:.0f} posts/s ≥ 50", rate >= 50))
+    elif case == "xlsx":
+        growth = raw["maxrss_peak_mb"] - raw["maxrss_baseline_mb"]
+        row["memory_growth_mb"] = growth
+        checks += [
+            ("≤ 20 s", t_e["median"] <= 20),
+            (f"memory +{growth:.0f} MB ≤ 200", growth <= 200),
+        ]
+    elif case == "pdf":
+        sizes = series(raw, addon, "bytes")
+        row["bytes"] = sizes[0] if sizes else None
+        checks.append(("printed", bool(row["bytes"])))
+    elif case == "portal":
+        p50 = {db: summary(series(raw, db, "p50")) for db in (plain, addon)}
+        p95 = {db: summary(series(raw, db, "p95")) for db in (plain, addon)}
+        row["p50"], row["p95"] = p50, p95
+        row["time_plain"], row["time_addon"] = (
+            p50[plain],
+            p50[addon],
+        )  # p50 in the table
+        row["rps"] = {db: summary(series(raw, db, "rps")) for db in (plain, addon)}
+        row["errors"] = {db: sum(series(raw, db, "errors")) for db in (plain, addon)}
+        r50 = paired_ratio(raw, "p50")
+        r95 = paired_ratio(raw, "p95")
+        row["ratio"] = r50
+        row["ratio_p95"] = r95
+        checks += [
+            (f"p50 {r50:.2f}× ≤ 1.3×", r50 <= 1.3),
+            (f"p95 {r95:.2f}× ≤ 1.3×", r95 <= 1.3),
+        ]
+    row["checks"] = [{"budget": text, "met": bool(ok)} for text, ok in checks]
+    row["met"] = all(ok for _text, ok in checks)
+    return row
+
+
+# ----------------------------------------------------------------------
+def run_orm_case(case, args, config, fixtures_path, work, profile=None):
+    out = os.path.join(work, f"{case}.json")
+    runs = 1 if case in ("pdf",) else args.runs
+    env = dict(os.environ, BENCH_QUICK="1" if args.quick else "")
+    if profile:
+        runs, env["BENCH_PROFILE"] = 1, profile
     subprocess.run(
         [
-            python,
-            "-m",
-            "odoo",
-            "-c",
+            sys.executable,
+            os.path.join(HERE, "cases.py"),
             config,
-            "-d",
-            dbname,
-            "-i",
-            module,
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-            "--max-cron-threads=0",
-            "--workers=0",
+            case,
+            str(runs),
+            str(0 if profile else args.warmup),
+            fixtures_path,
+            out,
         ],
         check=True,
+        env=env,
     )
-    print(f"  done in {time.monotonic() - started:.0f}s", flush=True)
+    with open(out) as handle:
+        return json.load(handle)
 
 
-def drop(dbname):
-    import odoo.service.db
+def run_http_cases(cases, args, config, fixtures, work):
+    import http_load
 
-    odoo.sql_db.close_db(dbname)
-    odoo.service.db.exp_drop(dbname)
+    results = {}
+    servers = {
+        db: http_load.Server(config, fixtures[db]["dbname"], work) for db in DATABASES
+    }
+    try:
+        if "jsonrpc" in cases:
+            count = 50 if args.quick else 200
+            raw = {"case": "jsonrpc", "runs": {db: [] for db in DATABASES}}
+            raw["doc"] = f"{count} tickets created one by one with execute_kw create"
+            for index in range(args.warmup + args.runs):
+                order = list(DATABASES) if index % 2 == 0 else list(reversed(DATABASES))
+                for db in order:
+                    fx = fixtures[db]
+
+                    def vals(i, fx=fx):
+                        return {
+                            "name": f"RPC ticket {i}",
+                            "description": "<p>Cannot submit.</p>",
+                            "team_id": fx["team_ids"][i % 2],
+                            "partner_id": fx["partner_ids"][i % len(fx["partner_ids"])],
+                            "user_id": 2,
+                        }
+
+                    elapsed = http_load.jsonrpc_creates(servers[db], count, vals)
+                    if index >= args.warmup:
+                        raw["runs"][db].append({"time": elapsed})
+                log(
+                    f"  jsonrpc run {index}: {raw['runs']}"
+                    if index >= args.warmup
+                    else "  jsonrpc warm-up done"
+                )
+            results["jsonrpc"] = raw
+        if "pdf" in cases:
+            # wkhtmltopdf fetches the report's assets from the server itself
+            server = servers["expedite"]
+            http_load.set_param(server.dbname, "report.url", server.url)
+            raw = {"case": "pdf", "runs": {"expedite": []}}
+            raw["doc"] = (
+                "GET /report/pdf/helpdesk_expedite.report_incident/<scenario ticket>"
+            )
+            for index in range(args.warmup + args.runs):
+                result = http_load.pdf_download(
+                    server, fixtures["expedite"]["scenario_ticket_id"]
+                )
+                if index >= args.warmup:
+                    raw["runs"]["expedite"].append(result)
+            log(f"  pdf: {raw['runs']['expedite']}")
+            results["pdf"] = raw
+        if "portal" in cases:
+            from generate import PORTAL_LOGIN, PORTAL_PASSWORD
+
+            raw = {"case": "portal", "runs": {db: [] for db in DATABASES}}
+            raw["doc"] = (
+                f"20 clients for {args.portal_seconds}s each run; "
+                "latency of GET /my/ticket/<scenario ticket>"
+            )
+            for index in range(args.runs):
+                order = list(DATABASES) if index % 2 == 0 else list(reversed(DATABASES))
+                for db in order:
+                    result = http_load.portal_load(
+                        servers[db],
+                        PORTAL_LOGIN,
+                        PORTAL_PASSWORD,
+                        fixtures[db]["scenario_ticket_id"],
+                        20,
+                        args.portal_seconds,
+                    )
+                    raw["runs"][db].append(result)
+                    log(
+                        f"  portal run {index} {db}: p50 {result['p50'] * 1000:.0f} ms, p95 {result['p95'] * 1000:.0f} ms, {result['rps']:.1f} req/s, {result['errors']} errors"
+                    )
+            results["portal"] = raw
+    finally:
+        for server in servers.values():
+            server.stop()
+    return results
 
 
-class Bench:
-    """One database: an environment in a transaction that is rolled back."""
+# ----------------------------------------------------------------------
+def read_profile(path, lines=45):
+    """The head of the cumulative-time listing of a cProfile dump."""
+    try:
+        with open(path) as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    head = text.split("\n\n\n")[0].strip("\n").splitlines()
+    return "\n".join(line.rstrip() for line in head[:lines])
 
-    def __init__(self, key, dbname):
-        import odoo
-        from odoo.modules.registry import Registry
 
-        self.key = key
-        self.registry = Registry(dbname)
-        self.cr = self.registry.cursor()
-        self.env = odoo.api.Environment(
-            self.cr,
-            odoo.SUPERUSER_ID,
-            {"mail_notify_force_send": False, "lang": "en_US"},
-        )
-        self.has_lines = "impact_line_ids" in self.env["helpdesk.ticket"]._fields
-        self.counter = 0
-        env = self.env
-        self.team = env["helpdesk.ticket.team"].create(
-            {
-                "name": "Bench team",
-                "user_ids": [(6, 0, [env.ref("base.user_admin").id])],
-            }
-        )
-        self.partner = env["res.partner"].create(
-            {"name": "Bench customer", "email": "bench@example.com"}
-        )
-        self.ticket = self._create(False)
-        self.kanban_fields = self._kanban_fields()
-        tickets = env["helpdesk.ticket"].create(
-            [self._vals(False) for _i in range(KANBAN_TICKETS)]
-        )
-        env.flush_all()
-        self.kanban_domain = [("id", "in", tickets.ids)]
+def fmt_ms(s):
+    return "-" if s is None else f"{s['median'] * 1000:,.0f} ±{s['spread_pct']:.0f}%"
 
-    def _vals(self, with_lines):
-        self.counter += 1
-        vals = {
-            "name": f"Bench ticket {self.counter}",
-            "description": "<p>Cannot submit.</p>",
-            "team_id": self.team.id,
-            "partner_id": self.partner.id,
-            "user_id": self.env.ref("base.user_admin").id,
-        }
-        if with_lines and self.has_lines:
-            vals["failure_rate"] = 100.0
-            vals["impact_line_ids"] = [
-                (0, 0, {"name": name, "location": location, "affected_users": users})
-                for name, location, users in GROUPS
+
+def fmt_q(s):
+    return "-" if s is None else f"{s['median']:,.0f}"
+
+
+def table(rows):
+    header = ["case", "plain ms", "q", "add-on ms", "q", "ratio", "budget", "met"]
+    lines = [header]
+    for row in rows:
+        lines.append(
+            [
+                row["label"],
+                fmt_ms(row["time_plain"]),
+                fmt_q(row["queries_plain"]),
+                fmt_ms(row["time_addon"]),
+                fmt_q(row["queries_addon"]),
+                "-" if row["ratio"] is None else f"{row['ratio']:.2f}",
+                "; ".join(c["budget"] for c in row["checks"]),
+                "yes" if row["met"] else "NO",
             ]
-        return vals
-
-    def _create(self, with_lines):
-        ticket = self.env["helpdesk.ticket"].create(self._vals(with_lines))
-        self.env.flush_all()
-        return ticket
-
-    def _kanban_fields(self):
-        views = self.env["helpdesk.ticket"].get_views([(False, "kanban")])
-        fields = views["models"]["helpdesk.ticket"]
-        if isinstance(fields, dict) and "fields" in fields:  # Odoo 18
-            fields = fields["fields"]
-        return sorted(fields)
-
-    # the measured operations ------------------------------------------
-    def create_plain(self):
-        self._create(False)
-
-    def create_lines(self):
-        self._create(True)
-
-    def write_name(self):
-        self.counter += 1
-        self.ticket.write({"name": f"Renamed {self.counter}"})
-        self.env.flush_all()
-
-    def kanban_read(self):
-        self.env.invalidate_all()
-        rows = self.env["helpdesk.ticket"].search_read(
-            self.kanban_domain, self.kanban_fields, limit=KANBAN_TICKETS
         )
-        assert len(rows) == KANBAN_TICKETS
-
-    def measure(self, operation, iterations, warmup):
-        method = getattr(self, operation)
-        for _i in range(warmup):
-            method()
-        timings, queries = [], 0
-        for _i in range(iterations):
-            before = self.cr.sql_log_count
-            started = time.perf_counter()
-            method()
-            timings.append(time.perf_counter() - started)
-            queries += self.cr.sql_log_count - before
-        return (
-            statistics.mean(timings),
-            statistics.median(timings),
-            queries / iterations,
-        )
-
-    def close(self):
-        self.cr.rollback()
-        self.cr.close()
+    return lines
 
 
-OPERATIONS = [
-    ("create_plain", "create, no impact lines"),
-    ("create_lines", "create, 3 impact lines*"),
-    ("write_name", "write name (unrelated)"),
-    ("kanban_read", f"kanban read, {KANBAN_TICKETS} tickets"),
-]
+def markdown(rows, meta):
+    out = [
+        "# Benchmark results",
+        "",
+        f"Generated by `{meta['command']}` on {meta['date']}.",
+        "",
+        f"- Machine: {meta['cpus']} CPUs, {meta['platform']}; load average at start {meta['loadavg']}",
+        f"- Odoo {meta['odoo']}, {meta['postgres']}, Python {meta['python']}",
+        f"- Dataset: {meta['tickets']:,} tickets per database (generated by batched SQL in "
+        f"{meta['generate_seconds']:.1f} s), {meta['runs']} measured runs per case after "
+        f"{meta['warmup']} warm-up",
+        "- Times: median of the runs, ± spread = (max − min) / median; "
+        "ratio = median over the runs of add-on / plain measured in the same round "
+        "(the two databases alternate run by run)",
+        "",
+        "| case | plain ms | plain q | add-on ms | add-on q | ratio | budget | met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for line in table(rows)[1:]:
+        out.append("| " + " | ".join(line) + " |")
+    notes = os.path.join(HERE, "NOTES.md")
+    if os.path.exists(notes):
+        with open(notes) as handle:
+            out += ["", handle.read().strip()]
+    out += ["", "## Details", ""]
+    for row in rows:
+        out.append(f"### {row['label']}")
+        out.append("")
+        if row.get("doc"):
+            out.append(row["doc"])
+            out.append("")
+        for key in (
+            "queries_per_unit",
+            "scaling",
+            "posts_per_second",
+            "states",
+            "memory_growth_mb",
+            "bytes",
+            "note",
+            "ratio_p95",
+            "errors",
+        ):
+            if row.get(key) is not None:
+                out.append(f"- {key}: {_short(row[key])}")
+        if row.get("p50"):
+            for q in ("p50", "p95"):
+                out.append(
+                    f"- {q}: plain {fmt_ms(row[q]['plain'])} ms, add-on {fmt_ms(row[q]['expedite'])} ms"
+                )
+            out.append(
+                f"- req/s: plain {row['rps']['plain']['median']:.1f}, add-on {row['rps']['expedite']['median']:.1f}"
+            )
+        for key, title in (
+            ("plan", "add-on plan"),
+            ("plan_plain", "plain peer plan"),
+            ("profile", "profile of one add-on run (cProfile, cumulative)"),
+            ("profile_plain", "profile of one plain run (cProfile, cumulative)"),
+        ):
+            if row.get(key):
+                out += ["", f"{title}:", "", "```", row[key], "```"]
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _short(value):
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_short(v)}" for k, v in value.items())
+    return str(value)
 
 
 def main():
     args = parse_args()
-    python = sys.executable
-    names = [dbname for dbname, _module in DATABASES.values()]
-    if not args.reuse:
-        for dbname, module in DATABASES.values():
+    if args.report_only:
+        # rewrite RESULTS.md (e.g. after editing NOTES.md) from a results.json
+        with open(args.report_only) as handle:
+            saved = json.load(handle)
+        with open(args.markdown, "w") as handle:
+            handle.write(markdown(saved["rows"], saved["meta"]))
+        log(f"Markdown written to {args.markdown}")
+        return
+    started = time.monotonic()
+    work = tempfile.mkdtemp(prefix="expedite-bench.")
+    os.chmod(work, 0o755)
+    cluster = ScratchCluster().start()
+    log(f"scratch cluster {cluster.dir} ({cluster.version()}), work dir {work}")
+    os.environ.update(cluster.env)
+    config = os.path.join(work, "odoo.conf")
+    write_config(config, cluster, work)
+    raws = {}
+    try:
+        fixtures = {}
+        for db, module in DATABASES.items():
+            dbname = f"bench_{db}"
+            log(f"installing {module} into {dbname}")
+            odoo_cmd(
+                config,
+                "-d",
+                dbname,
+                "-i",
+                module,
+                "--without-demo=all",
+                "--stop-after-init",
+                "--log-level=warn",
+                check=True,
+            )
+            out = os.path.join(work, f"fixtures_{db}.json")
+            log(f"generating {args.tickets:,} tickets in {dbname}")
             subprocess.run(
                 [
-                    python,
-                    "-c",
-                    "import sys, odoo; from odoo.tools import config; "
-                    "config.parse_config(['-c', sys.argv[1]]); import odoo.service.db as d; "
-                    "d.exp_drop(sys.argv[2])",
-                    args.config,
+                    sys.executable,
+                    os.path.join(HERE, "cases.py"),
+                    "--setup",
+                    config,
                     dbname,
+                    str(args.tickets),
+                    out,
                 ],
-                check=False,
-                capture_output=True,
+                check=True,
             )
-            install(python, args.config, dbname, module)
-
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config(["-c", args.config, "--log-level=warn", "--max-cron-threads=0"])
-    benches = {}
-    try:
-        for key, (dbname, _module) in DATABASES.items():
-            benches[key] = Bench(key, dbname)
-        print(
-            f"\nkanban fields ({len(benches['plain'].kanban_fields)} plain, "
-            f"{len(benches['expedite'].kanban_fields)} add-on): "
-            f"{', '.join(f for f in benches['expedite'].kanban_fields if f not in benches['plain'].kanban_fields) or '-'} added"
-        )
-        results = []
-        for operation, label in OPERATIONS:
-            row = {}
-            for key, bench in benches.items():  # alternate, same conditions
-                row[key] = bench.measure(operation, args.iterations, args.warmup)
-            results.append((label, row))
-    finally:
-        for bench in benches.values():
-            bench.close()
-        odoo.sql_db.close_all()
-        if not args.keep and not args.reuse:
-            for dbname in names:
+            with open(out) as handle:
+                fixtures[db] = json.load(handle)
+            fixtures[db]["tickets"] = args.tickets
+            log(f"  generated in {fixtures[db]['generate_seconds']:.1f}s")
+        fixtures_path = os.path.join(work, "fixtures.json")
+        with open(fixtures_path, "w") as handle:
+            json.dump(fixtures, handle)
+        http_cases = [c for c in args.cases if c in HTTP_CASES]
+        if http_cases:
+            log(f"HTTP cases: {', '.join(http_cases)}")
+            raws.update(run_http_cases(http_cases, args, config, fixtures, work))
+        for case in [c for c in args.cases if c in ORM_CASES]:
+            log(f"case {case}")
+            try:
+                raws[case] = run_orm_case(case, args, config, fixtures_path, work)
+            except subprocess.CalledProcessError as error:
+                log(f"  case {case} FAILED: {error}")
+        rows = []
+        for case in ALL_CASES:
+            if case in raws:
                 try:
-                    drop(dbname)
-                except Exception as error:  # noqa: BLE001 - report and go on
-                    print(f"could not drop {dbname}: {error}", file=sys.stderr)
+                    rows.append(evaluate(case, raws[case], fixtures))
+                except (KeyError, TypeError, ZeroDivisionError) as error:
+                    log(f"  cannot evaluate {case}: {error!r}")
+        if args.profile_unmet:
+            for row in rows:
+                if row["met"] or row["case"] not in ORM_CASES:
+                    continue
+                log(f"profiling {row['case']} (cProfile, one run)")
+                prefix = os.path.join(work, f"profile-{row['case']}")
+                try:
+                    run_orm_case(row["case"], args, config, fixtures_path, work, prefix)
+                except subprocess.CalledProcessError as error:
+                    log(f"  profile of {row['case']} failed: {error}")
+                    continue
+                row["profile"] = read_profile(f"{prefix}-bench_expedite.txt")
+                row["profile_plain"] = read_profile(f"{prefix}-bench_plain.txt")
+        import odoo.release
 
-    print(
-        f"\nOdoo {odoo.release.version}, {args.iterations} calls per operation "
-        f"(after {args.warmup} warm-up), times include the flush\n"
-    )
-    header = f"{'operation':<28} {'plain ms':>9} {'q/call':>7} {'add-on ms':>10} {'q/call':>7} {'ratio':>6} {'q ratio':>8}"
-    print(header)
-    print("-" * len(header))
-    for label, row in results:
-        p_mean, _p_med, p_q = row["plain"]
-        e_mean, _e_med, e_q = row["expedite"]
-        q_ratio = f"{e_q / p_q:.2f}" if p_q else "-"
-        print(
-            f"{label:<28} {p_mean * 1000:>9.2f} {p_q:>7.1f} {e_mean * 1000:>10.2f} "
-            f"{e_q:>7.1f} {e_mean / p_mean:>6.2f} {q_ratio:>8}"
-        )
-    print(
-        "\n* on plain helpdesk_mgmt the ticket has no impact lines (the model does "
-        "not exist); with the add-on the 53 users make it Expedite: classification, "
-        "acknowledgement mail, checklist."
-    )
+        meta = {
+            "command": "python3 benchmarks/run.py " + " ".join(sys.argv[1:]),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "loadavg": " ".join(f"{v:.2f}" for v in os.getloadavg()),
+            "odoo": odoo.release.version,
+            "postgres": cluster.version(),
+            "python": platform.python_version(),
+            "tickets": args.tickets,
+            "generate_seconds": fixtures["expedite"]["generate_seconds"],
+            "runs": args.runs,
+            "warmup": args.warmup,
+            "duration_s": time.monotonic() - started,
+        }
+        print()
+        lines = table(rows)
+        widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+        for line in lines:
+            print(
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(line, widths, strict=True)
+                )
+            )
+        with open(args.json, "w") as handle:
+            json.dump(
+                {"meta": meta, "rows": rows, "raw": raws}, handle, indent=1, default=str
+            )
+            handle.write("\n")
+        log(f"JSON written to {args.json}")
+        if args.markdown:
+            with open(args.markdown, "w") as handle:
+                handle.write(markdown(rows, meta))
+            log(f"Markdown written to {args.markdown}")
+    finally:
+        cluster.stop(remove=not args.keep)
+        if args.keep:
+            log(f"kept cluster in {cluster.dir} (port {cluster.port}), config {config}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from . import (
     test_lifecycle,
     test_monitoring_feed,
     test_portal,
+    test_query_counts,
     test_reports,
     test_response,
     test_security_matrix,
