@@ -19,12 +19,14 @@ from .common import ExpediteCase
 # Pinned budgets (queries). Keep them tight.
 CREATE_ORDINARY_1 = 35
 CREATE_ORDINARY_100 = 1619
-CREATE_EXPEDITE_1 = 74
-CREATE_EXPEDITE_100 = 4630
+# Expedite: +8 queries a ticket since the scorecard (stored), the class rank
+# (board order), the team's WIP check and the access check of the actions
+CREATE_EXPEDITE_1 = 82
+CREATE_EXPEDITE_100 = 5431
 WRITE_FACT_STAYS_STANDARD = 5
-WRITE_LINES_BECOMES_EXPEDITE = 60
+WRITE_LINES_BECOMES_EXPEDITE = 70
 WATCHDOG_NOTHING_DUE = 3
-WATCHDOG_3_OVERDUE = 93
+WATCHDOG_3_OVERDUE = 94
 DASHBOARD_COUNTERS = 2
 PORTAL_PAGE = 29
 

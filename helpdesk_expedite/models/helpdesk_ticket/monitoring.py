@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from ...lib import monitoring
 from ..constants import AGENT_GROUP, THRESHOLD_PARAM
+from ..db_locks import skip_when_locked
 from ..lifecycle_guard import incident_action, system_write
 
 
@@ -178,14 +179,17 @@ class HelpdeskTicket(models.Model):
             self.action_post_status_update(self._get_phase_update_text())
 
     def _complete_monitoring_windows(self):
-        """Pass windows that ended since their last check was logged."""
+        """Pass windows that ended since their last check was logged; a
+        ticket locked by another transaction waits for the next run."""
         ended = self.search(
             [
                 ("monitoring_state", "=", "running"),
                 ("monitoring_end_date", "<=", fields.Datetime.now()),
             ]
         )
-        ended._evaluate_monitoring()
+        if ended:
+            with skip_when_locked(self.env.cr, "Ending monitoring windows"):
+                ended._evaluate_monitoring()
 
     @incident_action
     def action_regenerate_monitoring_token(self):
