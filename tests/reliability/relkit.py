@@ -176,7 +176,7 @@ class _TeamsHandler(BaseHTTPRequestHandler):
         text = body.decode("utf-8", "replace")
         match = TICKET_KEY.search(text)
         key = match.group(0) if match else None
-        mode = stand_in._next_mode()
+        mode = stand_in._next_mode(key)
         received = time.monotonic()
         client_port = self.client_address[1]
         outcome = mode
@@ -248,6 +248,7 @@ class TeamsStandIn:
         self.port = port or free_port()
         self.mode = "ok"
         self.script = []
+        self.plans = {}  # key: modes of that key's next requests
         self.stall_seconds = 4.0
         self.slow_body_seconds = 1.0
         self.received = []
@@ -263,8 +264,11 @@ class TeamsStandIn:
     def url(self):
         return f"http://{LOOPBACK}:{self.port}/webhook/relkit"
 
-    def _next_mode(self):
+    def _next_mode(self, key=None):
         with self._lock:
+            plan = self.plans.get(key)
+            if plan:
+                return plan.pop(0)
             return self.script.pop(0) if self.script else self.mode
 
     def _record(self, key, outcome, received):
@@ -277,6 +281,7 @@ class TeamsStandIn:
         with self._lock:
             self.mode = mode
             self.script = list(script)
+            self.plans = {}
 
     def clear(self):
         with self._lock:
