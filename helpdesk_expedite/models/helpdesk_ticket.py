@@ -590,7 +590,7 @@ class HelpdeskTicket(models.Model):
 
     def action_post_status_update(self, body):
         """Send a customer-visible status update and restart the cadence."""
-        body = (body or "").strip()
+        body = body.strip() if isinstance(body, str) else ""
         if not body:
             raise UserError(self.env._("A status update needs a message."))
         for ticket in self:
