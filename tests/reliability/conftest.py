@@ -211,11 +211,13 @@ class Reliability:
                 "name": name,
                 "description": f"<p>Reliability suite incident {name}</p>",
                 "team_id": self.team_id,
-                "partner_id": partner_id,
+                "partner_id": partner_id[index]
+                if isinstance(partner_id, list)
+                else partner_id,
                 "impact_line_ids": [(0, 0, {"name": "G1", "affected_users": users})],
                 **extra,
             }
-            for name in names
+            for index, name in enumerate(names)
         ]
         ids = []
         for start in range(0, count, 200):  # bounded requests
