@@ -593,6 +593,16 @@ class HelpdeskTicket(models.Model):
         body = body.strip() if isinstance(body, str) else ""
         if not body:
             raise UserError(self.env._("A status update needs a message."))
+        if self.ids:
+            # Agents posting on one ticket at once wait for each other here,
+            # early, instead of failing late on a serialization error.
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM helpdesk_ticket WHERE id = ANY(%s) "
+                    "FOR NO KEY UPDATE",
+                    self.ids,
+                )
+            )
         for ticket in self:
             if ticket.closed:
                 raise UserError(
