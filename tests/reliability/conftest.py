@@ -24,31 +24,19 @@ import time
 from pathlib import Path
 
 import pytest
-
 import relkit
 
-FULL = os.environ.get("RELIABILITY", "").lower() == "full"
 ADDON = "helpdesk_expedite"
-FIGURES = []
-_NAMES = itertools.count(1001)  # (case, figure, value) printed at the end of the session
-
-
-def scale(fast, full):
-    """A count or duration: ``fast`` in the CI subset, ``full`` otherwise."""
-    return full if FULL else fast
-
-
-def record(case, figure, value):
-    FIGURES.append((case, figure, value))
+_NAMES = itertools.count(1001)
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not FIGURES:
+    if not relkit.FIGURES:
         return
     terminalreporter.section(
-        f"reliability figures ({'full' if FULL else 'fast CI subset'})"
+        f"reliability figures ({'full' if relkit.FULL else 'fast CI subset'})"
     )
-    for case, figure, value in FIGURES:
+    for case, figure, value in relkit.FIGURES:
         terminalreporter.write_line(f"{case:<28} {figure:<48} {value}")
 
 
@@ -230,7 +218,9 @@ class Reliability:
         deadline = time.monotonic() + 120
         while True:
             try:
-                return self.admin("ir.cron", "write", list(cron_ids), {"active": active})
+                return self.admin(
+                    "ir.cron", "write", list(cron_ids), {"active": active}
+                )
             except relkit.RpcError as error:
                 if "currently being executed" not in error.message:
                     raise
@@ -239,9 +229,7 @@ class Reliability:
                 time.sleep(0.5)
 
     def cron_states(self):
-        return self.sql(
-            "SELECT id, active, failure_count FROM ir_cron ORDER BY id"
-        )
+        return self.sql("SELECT id, active, failure_count FROM ir_cron ORDER BY id")
 
 
 @pytest.fixture(scope="session")

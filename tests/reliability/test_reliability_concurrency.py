@@ -7,8 +7,7 @@ import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import record, scale
-from relkit import RpcError, wait_until
+from relkit import RpcError, record, scale, wait_until
 
 # Errors an agent may get back for a refused write: Odoo's own, with a message.
 CLEAN_ERRORS = (
@@ -61,7 +60,11 @@ def test_concurrent_conflicting_edits(rel):
                         [ticket_id],
                         {
                             "impact_line_ids": [
-                                (1, shared_line, {"affected_users": rng.randint(26, 90)})
+                                (
+                                    1,
+                                    shared_line,
+                                    {"affected_users": rng.randint(26, 90)},
+                                )
                             ]
                         },
                     )
@@ -70,7 +73,11 @@ def test_concurrent_conflicting_edits(rel):
                         "helpdesk.ticket",
                         "write",
                         [ticket_id],
-                        {"impact_line_ids": [(0, 0, {"name": tag, "affected_users": 1})]},
+                        {
+                            "impact_line_ids": [
+                                (0, 0, {"name": tag, "affected_users": 1})
+                            ]
+                        },
                     )
                 elif kind == "update":
                     rpc(
@@ -88,7 +95,9 @@ def test_concurrent_conflicting_edits(rel):
                     )
                 outcomes.append((kind, tag, "ok", None))
             except RpcError as error:
-                outcomes.append((kind, tag, error.name or f"HTTP {error.status}", error.message))
+                outcomes.append(
+                    (kind, tag, error.name or f"HTTP {error.status}", error.message)
+                )
         return outcomes
 
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -111,7 +120,9 @@ def test_concurrent_conflicting_edits(rel):
         ticket["impact_line_ids"],
         ["name", "affected_users"],
     )
-    assert ticket["affected_user_count"] == sum(line["affected_users"] for line in lines)
+    assert ticket["affected_user_count"] == sum(
+        line["affected_users"] for line in lines
+    )
     assert ticket["affected_group_count"] == len(lines)
     # every persisted write is there, every refused one is not
     names = {line["name"] for line in lines}
@@ -132,8 +143,16 @@ def test_concurrent_conflicting_edits(rel):
             found = any(f"Update {tag}" in (body or "") for body in bodies)
             assert found == (outcome == "ok"), (tag, outcome)
     ok = sum(1 for o in results if o[2] == "ok")
-    record("1 concurrent edits", "writes tried / persisted / refused", f"{len(results)} / {ok} / {len(refused)}")
-    record("1 concurrent edits", "totals equal sum of lines", f"yes ({ticket['affected_user_count']} users, {len(lines)} lines)")
+    record(
+        "1 concurrent edits",
+        "writes tried / persisted / refused",
+        f"{len(results)} / {ok} / {len(refused)}",
+    )
+    record(
+        "1 concurrent edits",
+        "totals equal sum of lines",
+        f"yes ({ticket['affected_user_count']} users, {len(lines)} lines)",
+    )
 
 
 # ----------------------------------------------------------------------
@@ -162,7 +181,7 @@ def _overdue_counts(rel, ticket_ids):
 
 
 def test_two_cron_workers_at_once(rel):
-    count = scale(40, 1000)
+    count = scale(30, 1000)
     admin = rel.admin
     crons = [rel.watchdog_id, rel.delivery_id]
     copies = []
@@ -221,10 +240,16 @@ def test_two_cron_workers_at_once(rel):
         assert {(g["state"], g["state_count"]) for g in states} == {("sent", count)}
         accepted = rel.teams.accepted()
         keys = set(tickets.values())
-        assert {k: v for k, v in accepted.items() if k in keys} == dict.fromkeys(keys, 1)
+        assert {k: v for k, v in accepted.items() if k in keys} == dict.fromkeys(
+            keys, 1
+        )
         lastcalls = admin("ir.cron", "read", crons + copies, ["lastcall"])
         assert all(row["lastcall"] for row in lastcalls), "a cron copy never ran"
-        record("2 two cron workers", "overdue tickets alerted once / escalations posted once", f"{count} / {count} in {elapsed:.0f}s")
+        record(
+            "2 two cron workers",
+            "overdue tickets alerted once / escalations posted once",
+            f"{count} / {count} in {elapsed:.0f}s",
+        )
     finally:
         if copies:
             rel.set_crons(copies, False)
@@ -257,7 +282,9 @@ def test_cron_worker_killed_mid_delivery(rel):
         wait_until(lambda: pid not in server.cron_worker_pids(), 30, 0.2, "the kill")
         teams.release(client_gone=True)
         # The master starts a new cron worker; delivery resumes.
-        wait_until(lambda: len(server.cron_worker_pids()) >= 2, 60, 0.5, "a new cron worker")
+        wait_until(
+            lambda: len(server.cron_worker_pids()) >= 2, 60, 0.5, "a new cron worker"
+        )
 
         def delivered():
             states = admin(
@@ -275,10 +302,16 @@ def test_cron_worker_killed_mid_delivery(rel):
         assert {s["state"] for s in states} == {"sent"}
         accepted = teams.accepted()
         keys = set(tickets.values())
-        assert {k: v for k, v in accepted.items() if k in keys} == dict.fromkeys(keys, 1)
+        assert {k: v for k, v in accepted.items() if k in keys} == dict.fromkeys(
+            keys, 1
+        )
         cut = [e for e in teams.log() if e["outcome"] == "client_gone"]
         assert len(cut) == 1
-        record("6 crash mid-delivery", "escalations sent once / lost / in flight at kill", f"{count} / 0 / 1")
+        record(
+            "6 crash mid-delivery",
+            "escalations sent once / lost / in flight at kill",
+            f"{count} / 0 / 1",
+        )
     finally:
         teams.set("ok")
         rel.set_crons([rel.delivery_id], True)

@@ -12,9 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-
-from conftest import record, scale
-from relkit import RpcError, Stats, csrf_token, portal_session
+from relkit import RpcError, Stats, portal_session, record, scale
 
 CLEAN_ERRORS = {
     "odoo.exceptions.UserError",
@@ -24,6 +22,10 @@ CLEAN_ERRORS = {
     "odoo.exceptions.AccessDenied",
 }
 AGENT_GROUPS = ("helpdesk_mgmt.group_helpdesk_user",)
+# Load: a customer refreshes the ticket page, then its list polls, each
+# cycle; an agent posts an update each cycle; the feed sends 1 check/s.
+CUSTOMER_CYCLE = scale(4.0, 20.0)  # seconds
+AGENT_CYCLE = scale(2.0, 5.0)  # seconds
 _FRAME = re.compile(r'File "([^"]+)", line \d+')
 
 HOSTILE = [
@@ -141,6 +143,77 @@ def _invariants(rel):
     return problems
 
 
+def _hostile_calls(rng, rel, tickets, escalations, foreign):
+    """Every (model, method, ids, args) the hostile case may try."""
+    hostile_ids = [999_999_999, -1, 0, foreign, "1", None, [tickets[0]], 2**40]
+    calls = []
+    for method, arity in TICKET_ACTIONS.items():
+        for value in HOSTILE:
+            for position in range(max(arity, 1)):
+                args = [rng.choice([100.0, 0, False, "ok"]) for _i in range(arity)]
+                if arity:
+                    args[position] = value
+                    calls.append(
+                        ("helpdesk.ticket", method, [rng.choice(tickets)], args)
+                    )
+                else:  # a non-argument: extra positional values must be refused
+                    calls.append(
+                        ("helpdesk.ticket", method, [rng.choice(tickets)], [value])
+                    )
+        for bad_id in hostile_ids:
+            calls.append(("helpdesk.ticket", method, [bad_id], [100.0] * arity))
+    for method in ESCALATION_ACTIONS:
+        for bad_id in [*hostile_ids, *escalations[:2]]:
+            calls.append(("helpdesk.ticket.escalation", method, [bad_id], []))
+        for value in HOSTILE:
+            calls.append(
+                (
+                    "helpdesk.ticket.escalation",
+                    method,
+                    [rng.choice(escalations)],
+                    [value],
+                )
+            )
+    for field, value in itertools.product(TICKET_FIELDS, HOSTILE):
+        calls.append(
+            ("helpdesk.ticket", "write", [rng.choice(tickets)], [{field: value}])
+        )
+    for value in HOSTILE:
+        calls.append(
+            (
+                "helpdesk.ticket",
+                "write",
+                [rng.choice(tickets)],
+                [{"impact_line_ids": [(0, 0, {"name": "H", "affected_users": value})]}],
+            )
+        )
+        calls.append(
+            (
+                "helpdesk.ticket",
+                "write",
+                [rng.choice(tickets)],
+                [{"impact_line_ids": [(0, 0, {"name": value, "affected_users": 1})]}],
+            )
+        )
+        calls.append(
+            (
+                "helpdesk.ticket",
+                "create",
+                [
+                    {
+                        "name": "Hostile",
+                        "description": "<p>h</p>",
+                        "team_id": rel.team_id,
+                        "failure_rate": value,
+                    }
+                ],
+                [],
+            )
+        )
+        calls.append(("helpdesk.ticket", "write", [foreign], [{"name": value}]))
+    return calls
+
+
 # ----------------------------------------------------------------------
 # 7. Bad input at scale
 # ----------------------------------------------------------------------
@@ -150,58 +223,51 @@ def test_hostile_input_at_scale(rel):
     login = f"rel_hostile_{os.getpid()}"
     _uid, password = rel.new_user(login, AGENT_GROUPS)
     agent = rel.rpc(login, password)
-    other_company = admin("res.company", "create", {"name": f"Rel Other Co {os.getpid()}"})
+    other_company = admin(
+        "res.company", "create", {"name": f"Rel Other Co {os.getpid()}"}
+    )
     admin("res.users", "write", [admin.uid], {"company_ids": [(4, other_company)]})
-    other_team = admin("helpdesk.ticket.team", "create", {"name": "Other team", "company_id": other_company})
+    other_team = admin(
+        "helpdesk.ticket.team",
+        "create",
+        {"name": "Other team", "company_id": other_company},
+    )
     foreign = admin(
         "helpdesk.ticket",
         "create",
-        {"name": "Other company ticket", "description": "<p>x</p>", "team_id": other_team, "company_id": other_company},
+        {
+            "name": "Other company ticket",
+            "description": "<p>x</p>",
+            "team_id": other_team,
+            "company_id": other_company,
+        },
     )
     tickets = list(rel.create_incidents(scale(3, 10)))
     admin("helpdesk.ticket", "action_escalate", tickets, rel.target_id)
-    escalations = admin("helpdesk.ticket.escalation", "search", [("ticket_id", "in", tickets)])
-    hostile_ids = [999_999_999, -1, 0, foreign, "1", None, [tickets[0]], 2**40]
-
-    calls = []
-    for method, arity in TICKET_ACTIONS.items():
-        for value in HOSTILE:
-            for position in range(max(arity, 1)):
-                args = [rng.choice([100.0, 0, False, "ok"]) for _i in range(arity)]
-                if arity:
-                    args[position] = value
-                    calls.append(("helpdesk.ticket", method, [rng.choice(tickets)], args))
-                else:  # a non-argument: extra positional values must be refused
-                    calls.append(("helpdesk.ticket", method, [rng.choice(tickets)], [value]))
-        for bad_id in hostile_ids:
-            calls.append(("helpdesk.ticket", method, [bad_id], [100.0] * arity))
-    for method in ESCALATION_ACTIONS:
-        for bad_id in [*hostile_ids, *escalations[:2]]:
-            calls.append(("helpdesk.ticket.escalation", method, [bad_id], []))
-        for value in HOSTILE:
-            calls.append(("helpdesk.ticket.escalation", method, [rng.choice(escalations)], [value]))
-    for field, value in itertools.product(TICKET_FIELDS, HOSTILE):
-        calls.append(("helpdesk.ticket", "write", [rng.choice(tickets)], [{field: value}]))
-    for value in HOSTILE:
-        calls.append(("helpdesk.ticket", "write", [rng.choice(tickets)], [{"impact_line_ids": [(0, 0, {"name": "H", "affected_users": value})]}]))
-        calls.append(("helpdesk.ticket", "write", [rng.choice(tickets)], [{"impact_line_ids": [(0, 0, {"name": value, "affected_users": 1})]}]))
-        calls.append(("helpdesk.ticket", "create", [{"name": "Hostile", "description": "<p>h</p>", "team_id": rel.team_id, "failure_rate": value}], []))
-        calls.append(("helpdesk.ticket", "write", [foreign], [{"name": value}]))
+    escalations = admin(
+        "helpdesk.ticket.escalation", "search", [("ticket_id", "in", tickets)]
+    )
+    calls = _hostile_calls(rng, rel, tickets, escalations, foreign)
     full_count = len(calls)
-    budget = scale(300, full_count)
+    budget = scale(200, full_count)
     if budget < full_count:
         calls = rng.sample(calls, budget)
 
     def run(call):
-        model, method, ids, args = call
-        return call, _classify(lambda: agent(model, method, ids if method != "create" else ids[0], *args) if method != "create" else agent(model, method, ids[0]))
+        # (model, method, first argument: ids or create's values, more args)
+        model, method, first, args = call
+        if method == "create":
+            first = first[0]
+        return call, _classify(lambda: agent(model, method, first, *args))
 
     # two callers at once: both HTTP workers take hostile input
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(run, calls))
 
     # the feed and the portal routes, with malformed bodies
-    token = admin("helpdesk.ticket", "read", [tickets[0]], ["monitoring_token"])[0]["monitoring_token"]
+    token = admin("helpdesk.ticket", "read", [tickets[0]], ["monitoring_token"])[0][
+        "monitoring_token"
+    ]
     bodies = [
         b"",
         b"{",
@@ -240,7 +306,12 @@ def test_hostile_input_at_scale(rel):
             http_results.append(("feed", response.status_code))
     session = requests.Session()
     for ticket_ref in (tickets[0], foreign, 999_999_999, "abc", -1):
-        for data in ({}, {"csrf_token": "x"}, {"access_token": "' OR 1=1 --"}, {"csrf_token": None}):
+        for data in (
+            {},
+            {"csrf_token": "x"},
+            {"access_token": "' OR 1=1 --"},
+            {"csrf_token": None},
+        ):
             response = session.post(
                 f"{rel.url}/my/ticket/{ticket_ref}/confirm_resolution",
                 data={k: v for k, v in data.items() if v is not None},
@@ -249,11 +320,19 @@ def test_hostile_input_at_scale(rel):
             )
             http_results.append(("portal", response.status_code))
 
-    defects = [(call[:2], outcome) for call, outcome in results if outcome not in ("ok", "clean")]
+    defects = [
+        (call[:2], outcome)
+        for call, outcome in results
+        if outcome not in ("ok", "clean")
+    ]
     server_errors = [r for r in http_results if r[1] >= 500]
     problems = _invariants(rel)
     tried = len(results) + len(http_results)
-    record("7 hostile input", "values tried (RPC + HTTP) / generated", f"{tried} ({len(results)} + {len(http_results)}) / {full_count + len(http_results)}")
+    record(
+        "7 hostile input",
+        "values tried (RPC + HTTP) / generated",
+        f"{tried} ({len(results)} + {len(http_results)}) / {full_count + len(http_results)}",
+    )
     record(
         "7 hostile input",
         "accepted / clean refusals / defects / 5xx",
@@ -269,17 +348,22 @@ def test_hostile_input_at_scale(rel):
 # ----------------------------------------------------------------------
 def _resolved_incidents(rel, count, **extra):
     tickets = list(rel.create_incidents(count, **extra))
-    rel.admin("helpdesk.ticket", "write", tickets, {"root_cause": "Load", "resolution_summary": "Watch", "monitoring_window": 120})
+    rel.admin(
+        "helpdesk.ticket",
+        "write",
+        tickets,
+        {"root_cause": "Load", "resolution_summary": "Watch", "monitoring_window": 120},
+    )
     rel.admin("helpdesk.ticket", "action_mark_resolved", tickets)
     tokens = rel.admin("helpdesk.ticket", "read", tickets, ["monitoring_token"])
     return {row["id"]: row["monitoring_token"] for row in tokens}
 
 
 def test_load_portal_agents_and_feed(rel):
-    customers = scale(10, 50)
+    customers = scale(6, 50)
     agents_count = scale(2, 5)
-    feeds = scale(3, 10)
-    duration = scale(10, 60)
+    feeds = scale(2, 10)
+    duration = scale(8, 60)
     admin = rel.admin
     stamp = os.getpid()
     portal_group = admin.ref("base.group_portal")
@@ -297,8 +381,12 @@ def test_load_portal_agents_and_feed(rel):
         ],
     )
     partners = admin("res.users", "read", users, ["partner_id", "login"])
-    created = rel.create_incidents(customers, partner_id=[row["partner_id"][0] for row in partners])
-    customer_tickets = list(zip([row["login"] for row in partners], created, strict=True))
+    created = rel.create_incidents(
+        customers, partner_id=[row["partner_id"][0] for row in partners]
+    )
+    customer_tickets = list(
+        zip([row["login"] for row in partners], created, strict=True)
+    )
     agent_tickets = list(rel.create_incidents(agents_count))
     agents = []
     for index in range(agents_count):
@@ -306,7 +394,10 @@ def test_load_portal_agents_and_feed(rel):
         _uid, password = rel.new_user(login, AGENT_GROUPS)
         agents.append((rel.rpc(login, password), agent_tickets[index]))
     feed_tokens = _resolved_incidents(rel, feeds)
-    sessions = [(portal_session(rel.url, rel.db, login, f"{login}-pw"), ticket_id) for login, ticket_id in customer_tickets]
+    sessions = [
+        (portal_session(rel.url, rel.db, login, f"{login}-pw"), ticket_id)
+        for login, ticket_id in customer_tickets
+    ]
 
     stats = Stats()
     deadline = time.monotonic() + duration
@@ -323,18 +414,37 @@ def test_load_portal_agents_and_feed(rel):
 
     def customer(pair):
         session, ticket_id = pair
+        # customers arrive spread over one cycle, not all in the same second
+        time.sleep(random.Random(ticket_id).uniform(0, CUSTOMER_CYCLE))
         while time.monotonic() < deadline:
-            timed("GET /my/ticket/<id> (refresh)", lambda: session.get(f"{rel.url}/my/ticket/{ticket_id}", timeout=60), lambda r: r.status_code == 200 and "RELK" in r.text)
-            timed("GET /my/tickets (poll)", lambda: session.get(f"{rel.url}/my/tickets", timeout=60), lambda r: r.status_code == 200)
-            time.sleep(1)
+            timed(
+                "GET /my/ticket/<id> (refresh)",
+                lambda: session.get(f"{rel.url}/my/ticket/{ticket_id}", timeout=60),
+                lambda r: r.status_code == 200 and "RELK" in r.text,
+            )
+            time.sleep(CUSTOMER_CYCLE / 2)
+            if time.monotonic() >= deadline:
+                break
+            timed(
+                "GET /my/tickets (poll)",
+                lambda: session.get(f"{rel.url}/my/tickets", timeout=60),
+                lambda r: r.status_code == 200,
+            )
+            time.sleep(CUSTOMER_CYCLE / 2)
 
     def agent(pair):
         rpc, ticket_id = pair
         index = 0
         while time.monotonic() < deadline:
             index += 1
-            timed("JSON-RPC action_post_status_update", lambda: rpc("helpdesk.ticket", "action_post_status_update", [ticket_id], f"Load update {index}"), lambda r: r is True)
-            time.sleep(1)
+            timed(
+                "JSON-RPC action_post_status_update",
+                lambda body=f"Load update {index}": rpc(
+                    "helpdesk.ticket", "action_post_status_update", [ticket_id], body
+                ),
+                lambda r: r is True,
+            )
+            time.sleep(AGENT_CYCLE)
 
     def feed(item):
         ticket_id, token = item
@@ -342,7 +452,12 @@ def test_load_portal_agents_and_feed(rel):
         while time.monotonic() < deadline:
             timed(
                 "POST /helpdesk_expedite/monitoring/<id>",
-                lambda: requests.post(f"{rel.url}/helpdesk_expedite/monitoring/{ticket_id}", json={"success_rate": 100, "timeout_errors": 0}, headers={"X-Monitoring-Token": token}, timeout=60),
+                lambda: requests.post(
+                    f"{rel.url}/helpdesk_expedite/monitoring/{ticket_id}",
+                    json={"success_rate": 100, "timeout_errors": 0},
+                    headers={"X-Monitoring-Token": token},
+                    timeout=60,
+                ),
                 lambda r: r.status_code == 201,
             )
             next_at += 1.0  # one check per second per incident
@@ -358,11 +473,21 @@ def test_load_portal_agents_and_feed(rel):
         thread.join(duration + 120)
     elapsed = time.monotonic() - started
     rows = stats.table(elapsed)
-    print(f"\nload: {customers} portal customers, {agents_count} agents, {feeds} monitored incidents, {duration}s\n" + Stats.format(rows))
+    print(
+        f"\nload: {customers} portal customers, {agents_count} agents, {feeds} monitored incidents, {duration}s\n"
+        + Stats.format(rows)
+    )
     for route, count, errors, rate, p50, p95 in rows:
-        record("8 load", route, f"{count} req, {errors} err, {rate:.1f}/s, p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+        record(
+            "8 load",
+            route,
+            f"{count} req, {errors} err, {rate:.1f}/s, p50 {p50:.0f} ms, p95 {p95:.0f} ms",
+        )
     assert stats.error_count() == 0, {k: v[:5] for k, v in stats.errors.items()}
-    logged = rel.sql("SELECT count(*) FROM helpdesk_ticket_monitoring_log WHERE ticket_id = ANY(%s)", (list(feed_tokens),))[0][0]
+    logged = rel.sql(
+        "SELECT count(*) FROM helpdesk_ticket_monitoring_log WHERE ticket_id = ANY(%s)",
+        (list(feed_tokens),),
+    )[0][0]
     posted = len(stats.samples.get("POST /helpdesk_expedite/monitoring/<id>", []))
     assert logged == posted, (logged, posted)
 
@@ -377,22 +502,40 @@ def test_load_portal_agents_and_feed(rel):
     strict=False,
 )
 def test_feed_rate_limit_holds_across_workers(rel):
-    (ticket_id, token), = _resolved_incidents(rel, 1).items()
+    ((ticket_id, token),) = _resolved_incidents(rel, 1).items()
     burst = 90  # above any per-minute limit of the feed (30 today)
     url = f"{rel.url}/helpdesk_expedite/monitoring/{ticket_id}"
 
     def post(_index):
-        response = requests.post(url, json={"success_rate": 100}, headers={"X-Monitoring-Token": token}, timeout=60)
-        return response.status_code, response.headers.get("Retry-After"), response.text[:200]
+        response = requests.post(
+            url,
+            json={"success_rate": 100},
+            headers={"X-Monitoring-Token": token},
+            timeout=60,
+        )
+        return (
+            response.status_code,
+            response.headers.get("Retry-After"),
+            response.text[:200],
+        )
 
     # several connections at once: both HTTP workers take part
     with ThreadPoolExecutor(max_workers=6) as pool:
         answers = list(pool.map(post, range(burst)))
     accepted = sum(1 for status, _r, _t in answers if status == 201)
     refused = [a for a in answers if a[0] == 429]
-    logged = rel.sql("SELECT count(*) FROM helpdesk_ticket_monitoring_log WHERE ticket_id = %s", (ticket_id,))[0][0]
-    record("9 feed rate limit", f"burst of {burst}: accepted / 429 / logged", f"{accepted} / {len(refused)} / {logged}")
+    logged = rel.sql(
+        "SELECT count(*) FROM helpdesk_ticket_monitoring_log WHERE ticket_id = %s",
+        (ticket_id,),
+    )[0][0]
+    record(
+        "9 feed rate limit",
+        f"burst of {burst}: accepted / 429 / logged",
+        f"{accepted} / {len(refused)} / {logged}",
+    )
     assert all(status in (201, 429) for status, _r, _t in answers), answers[:5]
     assert logged == accepted
     assert accepted <= 30, f"{accepted} checks accepted: each worker counts on its own"
-    assert refused and all(retry and retry.isdigit() for _s, retry, _t in refused), refused[:3]
+    assert refused and all(retry and retry.isdigit() for _s, retry, _t in refused), (
+        refused[:3]
+    )
