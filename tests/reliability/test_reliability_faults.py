@@ -365,7 +365,10 @@ def test_locks_crons_wait_bounded_and_catch_up(rel):
         thread.join(60)
     LOCK_FIGURES.update(results)
     for name, (_seconds, status, body) in results.items():
-        assert status is not None and status < 500, (name, status, body)
+        # an answer, never a server error; 409/503 "try again" is fine
+        assert status is not None, (name, body)
+        try_again = status in (409, 503) and "again" in body.lower()
+        assert status < 500 or try_again, (name, status, body)
     # Catch up: each overdue ticket alerted once, the crons still active.
     activity_type = admin.ref("helpdesk_expedite.mail_activity_type_update_overdue")
 

@@ -86,6 +86,16 @@ TICKET_FIELDS = (
 )
 
 
+# Python refusing the call itself (wrong number of arguments): the add-on's
+# code never ran, whichever frame made the call.
+_ARITY = re.compile(
+    r"takes \d+ positional arguments? but \d+ were given|"
+    r"missing \d+ required positional argument|"
+    r"got an unexpected keyword argument|"
+    r"got multiple values for argument"
+)
+
+
 def _innermost_addon_frame(debug):
     frames = _FRAME.findall(debug or "")
     return bool(frames) and "helpdesk_expedite" in frames[-1]
@@ -102,6 +112,8 @@ def _classify(call):
         if error.status >= 500:
             return f"HTTP {error.status}"
         if error.name in CLEAN_ERRORS:
+            return "clean"
+        if error.name == "builtins.TypeError" and _ARITY.search(error.message):
             return "clean"
         debug = (error.error.get("data") or {}).get("debug") or ""
         if "IntegrityError" in debug or "Violation" in error.name:
