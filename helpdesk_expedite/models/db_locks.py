@@ -16,10 +16,17 @@ LOCK_TIMEOUT = "5s"
 @contextmanager
 def bounded_lock_wait(cr, timeout=LOCK_TIMEOUT):
     """Run the block in a savepoint whose lock waits end after ``timeout``
-    with ``LockNotAvailable`` (the savepoint is then rolled back)."""
-    with cr.savepoint():
-        cr.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
-        yield
+    with ``LockNotAvailable`` (the savepoint is then rolled back). The
+    previous limit is restored after the block: what follows (recording an
+    outside effect, say) must not be undone by a timeout."""
+    cr.execute("SELECT current_setting('lock_timeout')")
+    previous = cr.fetchone()[0]
+    try:
+        with cr.savepoint():
+            cr.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
+            yield
+    finally:
+        cr.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
 
 @contextmanager

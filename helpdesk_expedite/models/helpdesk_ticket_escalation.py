@@ -210,16 +210,17 @@ class HelpdeskTicketEscalation(models.Model):
     def _deliver_next_escalation(self):
         """Lock, post and commit the next due escalation; False when none is
         due or the table is locked (the next run catches up)."""
-        delivered = False
+        escalation = self.browse()
         with skip_when_locked(self.env.cr, "Escalation delivery"):
             escalation = self._lock_due_escalations(limit=1)
-            if escalation:
-                with system_write():
-                    escalation._deliver_teams()
-                delivered = True
-        if delivered:
-            self._commit_if_allowed()
-        return delivered
+        if not escalation:
+            return False
+        # once posted, the outcome is recorded whatever the wait: a rollback
+        # here would post the card a second time
+        with system_write():
+            escalation._deliver_teams()
+        self._commit_if_allowed()
+        return True
 
     def _due_domain(self):
         return [

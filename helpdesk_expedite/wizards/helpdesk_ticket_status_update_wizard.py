@@ -42,9 +42,10 @@ class HelpdeskTicketStatusUpdateWizard(models.TransientModel):
         self.ticket_id.action_post_status_update(self.body)
         return notify_and_close(
             self.env._(
-                "Update sent to %s recipients; the next one is due by %s.",
-                len(self.recipient_ids),
-                self.ticket_id.next_update_deadline
+                "Update sent to %(count)s recipients; the next one is due by "
+                "%(due)s.",
+                count=len(self.recipient_ids),
+                due=self.ticket_id.next_update_deadline
                 and fields.Datetime.context_timestamp(
                     self, self.ticket_id.next_update_deadline
                 ).strftime("%H:%M")

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_datetime
+from odoo.tools import SQL, format_datetime
 
 from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
 from ..lifecycle_guard import incident_action, system_write
@@ -155,6 +155,14 @@ class HelpdeskTicket(models.Model):
             )
         if not body:
             raise UserError(self.env._("A status update needs a message."))
+        # Agents posting on one ticket at once wait for each other here,
+        # early, instead of failing late on a serialization error.
+        self.env.execute_query(
+            SQL(
+                "SELECT id FROM helpdesk_ticket WHERE id = ANY(%s) FOR NO KEY UPDATE",
+                self.ids,
+            )
+        )
         for ticket in self:
             if ticket.closed:
                 raise UserError(

@@ -60,7 +60,10 @@ class HelpdeskTicket(models.Model):
         "acknowledged_date",
         "status_update_ids.deadline",
         "status_update_ids.date",
-        "escalation_ids.sent_date",
+        # not the delivery cron's writes (sent_date, state): recomputing the
+        # ticket there would make the cron conflict with the watchdog on the
+        # ticket row; the acknowledgement and the closure bring it up to date
+        "escalated_date",
         "escalation_ids.acknowledged_date",
         "root_cause",
         "monitoring_state",

@@ -30,7 +30,30 @@ class HelpdeskTicket(models.Model):
             for ticket in tickets:
                 ticket._report_overdue_update()
         self._complete_monitoring_windows()
+        self._requeue_mail_after_smtp_outage()
         self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)
+
+    def _requeue_mail_after_smtp_outage(self):
+        """Queue again the ticket mails that failed only because the mail
+        server could not be reached (never delivered, so never sent twice):
+        Odoo leaves them failed for good, the customer would never get them."""
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search(
+                [
+                    ("notification_type", "=", "email"),
+                    ("notification_status", "=", "exception"),
+                    ("failure_type", "=", "mail_smtp"),
+                    ("mail_message_id.model", "=", self._name),
+                    ("mail_mail_id.state", "=", "exception"),
+                ],
+                limit=WATCHDOG_BATCH * 10,
+            )
+        )
+        if notifications:
+            notifications.mail_mail_id.mark_outgoing()
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
     def _newly_overdue_query(self):
         return """

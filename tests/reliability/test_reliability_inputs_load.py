@@ -1,0 +1,552 @@
+"""Cases 7, 8 and 9: hostile input at scale, load, the feed's rate limit
+across workers."""
+
+import itertools
+import json
+import os
+import random
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from relkit import RpcError, Stats, portal_session, record, scale
+
+CLEAN_ERRORS = {
+    "odoo.exceptions.UserError",
+    "odoo.exceptions.ValidationError",
+    "odoo.exceptions.AccessError",
+    "odoo.exceptions.MissingError",
+    "odoo.exceptions.AccessDenied",
+}
+AGENT_GROUPS = ("helpdesk_mgmt.group_helpdesk_user",)
+# Load: a customer refreshes the ticket page, then its list polls, each
+# cycle; an agent posts an update each cycle; the feed sends 1 check/s.
+CUSTOMER_CYCLE = scale(4.0, 20.0)  # seconds
+AGENT_CYCLE = scale(2.0, 5.0)  # seconds
+_FRAME = re.compile(r'File "([^"]+)", line \d+')
+
+HOSTILE = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    -(2**31),
+    2**31,
+    2**63,
+    -(2**63),
+    1e308,
+    -1e308,
+    3.5,
+    "",
+    " ",
+    "123",
+    "NaN",
+    "Infinity",
+    "x" * 100_000,
+    "<script>alert('rel')</script>",
+    "<img src=x onerror=alert(1)>",
+    "'; DROP TABLE helpdesk_ticket; --",
+    "1 OR 1=1",
+    "%(name)s %s {0}",
+    "\x00nul",
+    "ü€😀\u202e",
+    [],
+    {},
+    [1, 2, 3],
+    {"id": 1},
+    [[1]],
+]
+TICKET_ACTIONS = {
+    # method: number of positional arguments it takes after the ids
+    "action_acknowledge": 0,
+    "action_classify": 0,
+    "action_post_status_update": 1,
+    "action_escalate": 1,
+    "action_add_default_checks": 0,
+    "action_mark_resolved": 0,
+    "action_log_monitoring": 5,
+    "action_regenerate_monitoring_token": 0,
+    "action_confirm_resolution": 1,
+    "action_close": 0,
+}
+ESCALATION_ACTIONS = ("action_send", "action_mark_acknowledged", "action_retry")
+TICKET_FIELDS = (
+    "failure_rate",
+    "update_interval",
+    "monitoring_window",
+    "name",
+    "class_of_service",
+    "deadline",
+    "affected_service",
+    "executive_partner_ids",
+)
+
+
+# Python refusing the call itself (wrong number of arguments): the add-on's
+# code never ran, whichever frame made the call.
+_ARITY = re.compile(
+    r"takes \d+ positional arguments? but \d+ were given|"
+    r"missing \d+ required positional argument|"
+    r"got an unexpected keyword argument|"
+    r"got multiple values for argument"
+)
+
+
+def _innermost_addon_frame(debug):
+    frames = _FRAME.findall(debug or "")
+    return bool(frames) and "helpdesk_expedite" in frames[-1]
+
+
+def _classify(call):
+    """'ok', 'clean' (an Odoo error with a message) or a description of a
+    defect: a non-Odoo error raised in the add-on, an integrity error on
+    its path, a 5xx."""
+    try:
+        call()
+        return "ok"
+    except RpcError as error:
+        if error.status >= 500:
+            return f"HTTP {error.status}"
+        if error.name in CLEAN_ERRORS:
+            return "clean"
+        if error.name == "builtins.TypeError" and _ARITY.search(error.message):
+            return "clean"
+        debug = (error.error.get("data") or {}).get("debug") or ""
+        if "IntegrityError" in debug or "Violation" in error.name:
+            if "helpdesk_expedite" in debug:
+                return f"{error.name}: {error.message[:200]}"
+        if _innermost_addon_frame(debug):
+            return f"{error.name}: {error.message[:200]}"
+        return "clean"  # refused by Odoo before or around the add-on's code
+
+
+def _invariants(rel):
+    problems = []
+    problems += rel.sql(
+        "SELECT 'totals', t.id FROM helpdesk_ticket t LEFT JOIN ("
+        " SELECT ticket_id, sum(affected_users) AS users, count(*) AS n"
+        " FROM helpdesk_ticket_impact_line GROUP BY ticket_id) l ON l.ticket_id = t.id"
+        " WHERE t.affected_user_count <> COALESCE(l.users, 0)"
+        " OR t.affected_group_count <> COALESCE(l.n, 0)"
+    )
+    problems += rel.sql(
+        "SELECT 'negative users', id FROM helpdesk_ticket_impact_line WHERE affected_users < 0"
+    )
+    problems += rel.sql(
+        "SELECT 'failure rate', id FROM helpdesk_ticket WHERE failure_rate < 0 OR failure_rate > 100"
+    )
+    problems += rel.sql(
+        "SELECT 'monitoring log', id FROM helpdesk_ticket_monitoring_log WHERE "
+        "success_rate < 0 OR success_rate > 100 OR timeout_errors < 0"
+    )
+    problems += rel.sql(
+        "SELECT 'escalation', id FROM helpdesk_ticket_escalation WHERE state NOT IN "
+        "('draft', 'queued', 'sent', 'acknowledged', 'failed') OR attempt_count < 0 "
+        "OR attempt_count > 5"
+    )
+    problems += rel.sql(
+        "SELECT 'monitoring without resolution', id FROM helpdesk_ticket WHERE "
+        "monitoring_state = 'running' AND resolved_date IS NULL"
+    )
+    return problems
+
+
+def _hostile_calls(rng, rel, tickets, escalations, foreign):
+    """Every (model, method, ids, args) the hostile case may try."""
+    hostile_ids = [999_999_999, -1, 0, foreign, "1", None, [tickets[0]], 2**40]
+    calls = []
+    for method, arity in TICKET_ACTIONS.items():
+        for value in HOSTILE:
+            for position in range(max(arity, 1)):
+                args = [rng.choice([100.0, 0, False, "ok"]) for _i in range(arity)]
+                if arity:
+                    args[position] = value
+                    calls.append(
+                        ("helpdesk.ticket", method, [rng.choice(tickets)], args)
+                    )
+                else:  # a non-argument: extra positional values must be refused
+                    calls.append(
+                        ("helpdesk.ticket", method, [rng.choice(tickets)], [value])
+                    )
+        for bad_id in hostile_ids:
+            calls.append(("helpdesk.ticket", method, [bad_id], [100.0] * arity))
+    for method in ESCALATION_ACTIONS:
+        for bad_id in [*hostile_ids, *escalations[:2]]:
+            calls.append(("helpdesk.ticket.escalation", method, [bad_id], []))
+        for value in HOSTILE:
+            calls.append(
+                (
+                    "helpdesk.ticket.escalation",
+                    method,
+                    [rng.choice(escalations)],
+                    [value],
+                )
+            )
+    for field, value in itertools.product(TICKET_FIELDS, HOSTILE):
+        calls.append(
+            ("helpdesk.ticket", "write", [rng.choice(tickets)], [{field: value}])
+        )
+    for value in HOSTILE:
+        calls.append(
+            (
+                "helpdesk.ticket",
+                "write",
+                [rng.choice(tickets)],
+                [{"impact_line_ids": [(0, 0, {"name": "H", "affected_users": value})]}],
+            )
+        )
+        calls.append(
+            (
+                "helpdesk.ticket",
+                "write",
+                [rng.choice(tickets)],
+                [{"impact_line_ids": [(0, 0, {"name": value, "affected_users": 1})]}],
+            )
+        )
+        calls.append(
+            (
+                "helpdesk.ticket",
+                "create",
+                [
+                    {
+                        "name": "Hostile",
+                        "description": "<p>h</p>",
+                        "team_id": rel.team_id,
+                        "failure_rate": value,
+                    }
+                ],
+                [],
+            )
+        )
+        calls.append(("helpdesk.ticket", "write", [foreign], [{"name": value}]))
+    return calls
+
+
+# ----------------------------------------------------------------------
+# 7. Bad input at scale
+# ----------------------------------------------------------------------
+def test_hostile_input_at_scale(rel):
+    admin = rel.admin
+    rng = random.Random(7)
+    login = f"rel_hostile_{os.getpid()}"
+    _uid, password = rel.new_user(login, AGENT_GROUPS)
+    agent = rel.rpc(login, password)
+    other_company = admin(
+        "res.company", "create", {"name": f"Rel Other Co {os.getpid()}"}
+    )
+    admin("res.users", "write", [admin.uid], {"company_ids": [(4, other_company)]})
+    other_team = admin(
+        "helpdesk.ticket.team",
+        "create",
+        {"name": "Other team", "company_id": other_company},
+    )
+    foreign = admin(
+        "helpdesk.ticket",
+        "create",
+        {
+            "name": "Other company ticket",
+            "description": "<p>x</p>",
+            "team_id": other_team,
+            "company_id": other_company,
+        },
+    )
+    tickets = list(rel.create_incidents(scale(3, 10)))
+    admin("helpdesk.ticket", "action_escalate", tickets, rel.target_id)
+    escalations = admin(
+        "helpdesk.ticket.escalation", "search", [("ticket_id", "in", tickets)]
+    )
+    calls = _hostile_calls(rng, rel, tickets, escalations, foreign)
+    full_count = len(calls)
+    budget = scale(200, full_count)
+    if budget < full_count:
+        calls = rng.sample(calls, budget)
+
+    def run(call):
+        # (model, method, first argument: ids or create's values, more args)
+        model, method, first, args = call
+        if method == "create":
+            first = first[0]
+        return call, _classify(lambda: agent(model, method, first, *args))
+
+    # two callers at once: both HTTP workers take hostile input
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(run, calls))
+
+    # the feed and the portal routes, with malformed bodies
+    token = admin("helpdesk.ticket", "read", [tickets[0]], ["monitoring_token"])[0][
+        "monitoring_token"
+    ]
+    bodies = [
+        b"",
+        b"{",
+        b"null",
+        b"[]",
+        b'"x"',
+        b"1e999",
+        b'{"success_rate": NaN}',
+        b'{"success_rate": Infinity}',
+        b'{"success_rate": "100"}',
+        b'{"success_rate": 1e400}',
+        b'{"success_rate": 50, "timeout_errors": 1e20}',
+        b'{"success_rate": 50, "timeout_errors": -1}',
+        b'{"success_rate": 50, "note": ' + json.dumps("n" * 5000).encode() + b"}",
+        b'{"success_rate": 50, "recurrence": "yes"}',
+        b'{"success_rate": 50, "ticket_id": 1}',
+        b"[" * 5000,
+        b"\xff\xfe\x00",
+        json.dumps({"success_rate": 50, "note": "<script>x</script>"}).encode(),
+        b"x" * 10_000,
+    ]
+    http_results = []
+    for body in bodies:
+        for target, headers in (
+            (tickets[0], {"X-Monitoring-Token": token}),
+            (tickets[0], {"X-Monitoring-Token": "wrong"}),
+            (999_999_999, {"X-Monitoring-Token": token}),
+            (foreign, {"X-Monitoring-Token": token}),
+        ):
+            response = requests.post(
+                f"{rel.url}/helpdesk_expedite/monitoring/{target}",
+                data=body,
+                headers={"Content-Type": "application/json", **headers},
+                timeout=30,
+            )
+            http_results.append(("feed", response.status_code))
+    session = requests.Session()
+    for ticket_ref in (tickets[0], foreign, 999_999_999, "abc", -1):
+        for data in (
+            {},
+            {"csrf_token": "x"},
+            {"access_token": "' OR 1=1 --"},
+            {"csrf_token": None},
+        ):
+            response = session.post(
+                f"{rel.url}/my/ticket/{ticket_ref}/confirm_resolution",
+                data={k: v for k, v in data.items() if v is not None},
+                allow_redirects=False,
+                timeout=30,
+            )
+            http_results.append(("portal", response.status_code))
+
+    defects = [
+        (call[:2], outcome)
+        for call, outcome in results
+        if outcome not in ("ok", "clean")
+    ]
+    server_errors = [r for r in http_results if r[1] >= 500]
+    problems = _invariants(rel)
+    tried = len(results) + len(http_results)
+    record(
+        "7 hostile input",
+        "values tried (RPC + HTTP) / generated",
+        f"{tried} ({len(results)} + {len(http_results)}) / {full_count + len(http_results)}",
+    )
+    record(
+        "7 hostile input",
+        "accepted / clean refusals / defects / 5xx",
+        f"{sum(r == 'ok' for _c, r in results)} / {sum(r == 'clean' for _c, r in results)} / {len(defects)} / {len(server_errors)}",
+    )
+    assert not defects, defects[:10]
+    assert not server_errors, server_errors[:10]
+    assert not problems, problems[:10]
+
+
+# ----------------------------------------------------------------------
+# 8. Load
+# ----------------------------------------------------------------------
+def _resolved_incidents(rel, count, **extra):
+    tickets = list(rel.create_incidents(count, **extra))
+    rel.admin(
+        "helpdesk.ticket",
+        "write",
+        tickets,
+        {"root_cause": "Load", "resolution_summary": "Watch", "monitoring_window": 120},
+    )
+    rel.admin("helpdesk.ticket", "action_mark_resolved", tickets)
+    tokens = rel.admin("helpdesk.ticket", "read", tickets, ["monitoring_token"])
+    return {row["id"]: row["monitoring_token"] for row in tokens}
+
+
+def test_load_portal_agents_and_feed(rel):
+    customers = scale(6, 50)
+    agents_count = scale(2, 5)
+    feeds = scale(2, 10)
+    duration = scale(8, 60)
+    admin = rel.admin
+    stamp = os.getpid()
+    portal_group = admin.ref("base.group_portal")
+    users = admin(
+        "res.users",
+        "create",
+        [
+            {
+                "name": f"Rel Portal {index}",
+                "login": f"rel_portal_{stamp}_{index}",
+                "password": f"rel_portal_{stamp}_{index}-pw",
+                "groups_id": [(6, 0, [portal_group])],
+            }
+            for index in range(customers)
+        ],
+    )
+    partners = admin("res.users", "read", users, ["partner_id", "login"])
+    created = rel.create_incidents(
+        customers, partner_id=[row["partner_id"][0] for row in partners]
+    )
+    customer_tickets = list(
+        zip([row["login"] for row in partners], created, strict=True)
+    )
+    agent_tickets = list(rel.create_incidents(agents_count))
+    agents = []
+    for index in range(agents_count):
+        login = f"rel_load_agent_{stamp}_{index}"
+        _uid, password = rel.new_user(login, AGENT_GROUPS)
+        agents.append((rel.rpc(login, password), agent_tickets[index]))
+    feed_tokens = _resolved_incidents(rel, feeds)
+    sessions = [
+        (portal_session(rel.url, rel.db, login, f"{login}-pw"), ticket_id)
+        for login, ticket_id in customer_tickets
+    ]
+
+    stats = Stats()
+    deadline = time.monotonic() + duration
+
+    def timed(route, call, ok):
+        started = time.perf_counter()
+        try:
+            response = call()
+            good = ok(response)
+            detail = None if good else getattr(response, "status_code", response)
+        except (requests.RequestException, RpcError) as error:
+            good, detail = False, repr(error)[:200]
+        stats.add(route, time.perf_counter() - started, good, detail)
+
+    def customer(pair):
+        session, ticket_id = pair
+        # customers arrive spread over one cycle, not all in the same second
+        time.sleep(random.Random(ticket_id).uniform(0, CUSTOMER_CYCLE))
+        while time.monotonic() < deadline:
+            timed(
+                "GET /my/ticket/<id> (refresh)",
+                lambda: session.get(f"{rel.url}/my/ticket/{ticket_id}", timeout=60),
+                lambda r: r.status_code == 200 and "RELK" in r.text,
+            )
+            time.sleep(CUSTOMER_CYCLE / 2)
+            if time.monotonic() >= deadline:
+                break
+            timed(
+                "GET /my/tickets (poll)",
+                lambda: session.get(f"{rel.url}/my/tickets", timeout=60),
+                lambda r: r.status_code == 200,
+            )
+            time.sleep(CUSTOMER_CYCLE / 2)
+
+    def agent(pair):
+        rpc, ticket_id = pair
+        index = 0
+        while time.monotonic() < deadline:
+            index += 1
+            timed(
+                "JSON-RPC action_post_status_update",
+                lambda body=f"Load update {index}": rpc(
+                    "helpdesk.ticket", "action_post_status_update", [ticket_id], body
+                ),
+                lambda r: r is True,
+            )
+            time.sleep(AGENT_CYCLE)
+
+    def feed(item):
+        ticket_id, token = item
+        next_at = time.monotonic()
+        while time.monotonic() < deadline:
+            timed(
+                "POST /helpdesk_expedite/monitoring/<id>",
+                lambda: requests.post(
+                    f"{rel.url}/helpdesk_expedite/monitoring/{ticket_id}",
+                    json={"success_rate": 100, "timeout_errors": 0},
+                    headers={"X-Monitoring-Token": token},
+                    timeout=60,
+                ),
+                lambda r: r.status_code == 201,
+            )
+            next_at += 1.0  # one check per second per incident
+            time.sleep(max(0.0, next_at - time.monotonic()))
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=customer, args=(s,)) for s in sessions]
+    threads += [threading.Thread(target=agent, args=(a,)) for a in agents]
+    threads += [threading.Thread(target=feed, args=(f,)) for f in feed_tokens.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(duration + 120)
+    elapsed = time.monotonic() - started
+    rows = stats.table(elapsed)
+    print(
+        f"\nload: {customers} portal customers, {agents_count} agents, {feeds} monitored incidents, {duration}s\n"
+        + Stats.format(rows)
+    )
+    for route, count, errors, rate, p50, p95 in rows:
+        record(
+            "8 load",
+            route,
+            f"{count} req, {errors} err, {rate:.1f}/s, p50 {p50:.0f} ms, p95 {p95:.0f} ms",
+        )
+    assert stats.error_count() == 0, {k: v[:5] for k, v in stats.errors.items()}
+    logged = rel.sql(
+        "SELECT count(*) FROM helpdesk_ticket_monitoring_log WHERE ticket_id = ANY(%s)",
+        (list(feed_tokens),),
+    )[0][0]
+    posted = len(stats.samples.get("POST /helpdesk_expedite/monitoring/<id>", []))
+    assert logged == posted, (logged, posted)
+
+
+# ----------------------------------------------------------------------
+# 9. The feed's rate limit across workers
+# ----------------------------------------------------------------------
+# the add-on's limit per ticket and minute (controllers/monitoring_feed.py)
+FEED_LIMIT = 120
+
+
+def test_feed_rate_limit_holds_across_workers(rel):
+    ((ticket_id, token),) = _resolved_incidents(rel, 1).items()
+    burst = FEED_LIMIT + 30  # above the feed's per-minute limit
+    url = f"{rel.url}/helpdesk_expedite/monitoring/{ticket_id}"
+
+    def post(_index):
+        response = requests.post(
+            url,
+            json={"success_rate": 100},
+            headers={"X-Monitoring-Token": token},
+            timeout=60,
+        )
+        return (
+            response.status_code,
+            response.headers.get("Retry-After"),
+            response.text[:200],
+        )
+
+    # several connections at once: both HTTP workers take part
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(post, range(burst)))
+    accepted = sum(1 for status, _r, _t in answers if status == 201)
+    refused = [a for a in answers if a[0] == 429]
+    logged = rel.sql(
+        "SELECT count(*) FROM helpdesk_ticket_monitoring_log WHERE ticket_id = %s",
+        (ticket_id,),
+    )[0][0]
+    record(
+        "9 feed rate limit",
+        f"burst of {burst}: accepted / 429 / logged",
+        f"{accepted} / {len(refused)} / {logged}",
+    )
+    assert all(status in (201, 429) for status, _r, _t in answers), answers[:5]
+    assert logged == accepted
+    assert accepted <= FEED_LIMIT, (
+        f"{accepted} checks accepted: each worker counts on its own"
+    )
+    assert refused and all(retry and retry.isdigit() for _s, retry, _t in refused), (
+        refused[:3]
+    )
