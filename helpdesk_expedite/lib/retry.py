@@ -2,7 +2,7 @@
 
 import math
 import re
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 MAX_ATTEMPTS = 5
@@ -36,10 +36,10 @@ def parse_retry_after(value, now=None):
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    now = now or datetime.now(UTC)
+        when = when.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(timezone.utc)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
+        now = now.replace(tzinfo=timezone.utc)
     return max(0, math.ceil((when - now).total_seconds()))
 
 
