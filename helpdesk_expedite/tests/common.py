@@ -102,19 +102,23 @@ class ExpediteCase(BaseCommon, MailCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
         cls.Ticket = cls.env["helpdesk.ticket"]
-        cls.manager = new_test_user(
-            cls.env,
-            login="expedite_manager",
-            name="Helpdesk Manager",
-            email="manager@example.com",
-            groups="helpdesk_mgmt.group_helpdesk_manager",
-        )
-        cls.agent = new_test_user(
-            cls.env,
-            login="expedite_agent",
-            name="Trung Agent",
-            email="agent@example.com",
-            groups="helpdesk_mgmt.group_helpdesk_user",
+        # passwords are the logins
+        cls.manager, cls.agent = (
+            new_test_user(cls.env, login=login, name=name, email=email, groups=group)
+            for login, name, email, group in (
+                (
+                    "expedite_manager",
+                    "Helpdesk Manager",
+                    "manager@example.com",
+                    "helpdesk_mgmt.group_helpdesk_manager",
+                ),
+                (
+                    "expedite_agent",
+                    "Trung Agent",
+                    "agent@example.com",
+                    "helpdesk_mgmt.group_helpdesk_user",
+                ),
+            )
         )
         cls.team = cls.env["helpdesk.ticket.team"].create(
             {
@@ -126,19 +130,14 @@ class ExpediteCase(BaseCommon, MailCase):
         cls.customer_company = cls.env["res.partner"].create(
             {"name": "Campus (test)", "is_company": True, "email": "campus@example.com"}
         )
-        cls.customer = cls.env["res.partner"].create(
-            {
-                "name": "Exam Coordinator",
-                "email": "coordinator@example.com",
-                "parent_id": cls.customer_company.id,
-            }
-        )
-        cls.executive = cls.env["res.partner"].create(
-            {
-                "name": "Campus Director",
-                "email": "director@example.com",
-                "parent_id": cls.customer_company.id,
-            }
+        cls.customer, cls.executive = cls.env["res.partner"].create(
+            [
+                {"name": name, "email": email, "parent_id": cls.customer_company.id}
+                for name, email in (
+                    ("Exam Coordinator", "coordinator@example.com"),
+                    ("Campus Director", "director@example.com"),
+                )
+            ]
         )
         cls.dev_team = cls.env["helpdesk.escalation.target"].create(
             {

@@ -14,7 +14,7 @@ from odoo import Command, fields, http
 from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
 
-from .test_portal import PortalIncidentCase
+from .common import PortalIncidentCase
 
 XSS = "<script>alert(1)</script>"
 XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -62,13 +62,7 @@ class TestNoLeaks(PortalIncidentCase):
             }
         )
         ticket.action_post_status_update(f"Cause found: {XSS}")
-        ticket.write(
-            {
-                "root_cause": "A deployment caused database connection timeouts.",
-                "resolution_summary": "Rolled back the deployment.",
-            }
-        )
-        ticket.action_mark_resolved()
+        self._resolve(ticket)
         ticket.action_log_monitoring(100.0, note=MARKERS["monitoring note"])
         ticket.monitoring_end_date = fields.Datetime.now() - timedelta(minutes=1)
         ticket.action_log_monitoring(100.0, note=MARKERS["monitoring note"])
