@@ -68,7 +68,8 @@ def _row_test(func, row):
 class PureCase(BaseCase):
     """Tests of plain functions: no registry, no cursor, no database."""
 
-    def __init_subclass__(cls, **kwargs):
+    # __init_subclass__ returns None: there is nothing of super's to return
+    def __init_subclass__(cls, **kwargs):  # pylint: disable=missing-return
         super().__init_subclass__(**kwargs)
         for name, func in list(vars(cls).items()):
             rows = getattr(func, "table_rows", None)

@@ -49,7 +49,8 @@ FACTS = st.builds(
 )
 
 
-def classify(facts, rules=DEFAULT_RULES):
+def classify(facts, rules=None):
+    rules = DEFAULT_RULES if rules is None else rules
     return cls_lib.classify(rules, facts).class_of_service
 
 

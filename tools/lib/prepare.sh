@@ -32,9 +32,11 @@ pip_requirements() {
         reqs+=(-r requirements-lint.txt)
     fi
     log "pip install ${reqs[*]}"
+    SECONDS=0
     "$PY" -m pip install --quiet --disable-pip-version-check \
         --root-user-action=ignore "${reqs[@]}" ||
         die 1 "pip install failed"
+    log "pip done (${SECONDS}s)"
 }
 
 lint() {
