@@ -13,6 +13,7 @@ from datetime import timedelta
 from odoo import Command, fields, http
 from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from .common import PortalIncidentCase
 
@@ -132,6 +133,7 @@ class TestNoLeaks(PortalIncidentCase):
         all_text = "\n".join(text for texts in bodies.values() for text in texts)
         self.assertIn(XSS_ESCAPED, all_text, "the update and error are shown, escaped")
 
+    @mute_logger("odoo.http")  # the refusal is logged as a warning
     def test_portal_user_cannot_read_internal_fields_over_rpc(self):
         ticket = self._work_the_ticket()
         self.authenticate("incident_customer", "incident_customer")

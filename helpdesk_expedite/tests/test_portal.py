@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import PortalIncidentCase
 
@@ -115,6 +116,7 @@ class TestPortalConfirmResolution(PortalIncidentCase):
         self.assertFalse(self.ticket.customer_confirmed)
         self.assertFalse(self._confirmation_notes())
 
+    @mute_logger("odoo.http")  # the refusal is logged as a warning
     def test_post_without_csrf_token_is_refused(self):
         self._resolve(self.ticket)
         self.authenticate("incident_customer", "incident_customer")

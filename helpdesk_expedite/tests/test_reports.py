@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 
 from odoo.tests import tagged
 
-from .common import ExpediteCase
+from .common import ExpediteHttpCase
 
 _logger = logging.getLogger(__name__)
 
@@ -101,7 +101,11 @@ def read_xlsx_openpyxl(content):
 
 
 @tagged("post_install", "-at_install")
-class TestIncidentReports(ExpediteCase):
+class TestIncidentReports(ExpediteHttpCase):
+    """An HttpCase: wkhtmltopdf fetches the report's styles from the server,
+    which must share the test's transaction. (Under Odoo's runner, a
+    TransactionCase's PDF rendering waits forever on that request.)"""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -8,6 +8,7 @@ users may write ticket stages. Each test below fails there.
 from odoo import http
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import PortalIncidentCase
 
@@ -98,6 +99,7 @@ class TestTicketCloseHardening(PortalIncidentCase):
     def test_customer_cannot_close_by_get(self):
         self._assert_get_is_refused("incident_customer")
 
+    @mute_logger("odoo.http")  # the refusal is logged as a warning
     def test_post_without_csrf_token_is_refused(self):
         self.authenticate("incident_customer", "incident_customer")
         response = self._close(self.standard_ticket, csrf=False)
