@@ -16,6 +16,7 @@ import functools
 from contextlib import contextmanager
 
 from freezegun import freeze_time
+from hypothesis import HealthCheck, settings
 
 from odoo import Command, http
 from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
@@ -33,6 +34,10 @@ RESOLUTION = (
     "Rolled back the deployment, restarted the application, cleared the database locks."
 )
 CONFIRM_NOTE = "The customer confirmed that the service works again."
+
+# Property tests: no time limits. CI machines are small and shared; a slow
+# draw or example there says nothing about the code under test.
+PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # ----------------------------------------------------------------------

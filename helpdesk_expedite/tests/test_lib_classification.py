@@ -9,7 +9,7 @@ from odoo.addons.helpdesk_expedite.lib import classification as cls_lib
 from odoo.addons.helpdesk_expedite.lib import monitoring
 from odoo.addons.helpdesk_expedite.lib.classification import Rule, TicketFacts
 
-from .common import PureCase, table
+from .common import PROPERTY, PureCase, table
 
 USERS_RULE = Rule(
     id=1,
@@ -137,6 +137,7 @@ class TestClassify(PureCase):
     def test_priority_is_raised_never_lowered(self, current, proposed, expected):
         self.assertEqual(cls_lib.raised_priority(current, proposed), expected)
 
+    @PROPERTY
     @given(FACTS)
     def test_default_rules_agree_with_their_definition(self, facts):
         expected = "standard"
@@ -148,12 +149,14 @@ class TestClassify(PureCase):
             expected = "fixed_date"
         self.assertEqual(classify(facts), expected)
 
+    @PROPERTY
     @given(FACTS, st.permutations(DEFAULT_RULES))
     def test_rule_order_in_input_does_not_matter(self, facts, rules):
         self.assertEqual(
             cls_lib.classify(rules, facts), cls_lib.classify(DEFAULT_RULES, facts)
         )
 
+    @PROPERTY
     @given(FACTS)
     def test_more_users_never_downgrades_from_expedite(self, facts):
         more = TicketFacts(

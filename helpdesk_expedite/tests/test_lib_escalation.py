@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from odoo.addons.helpdesk_expedite.lib import escalation_summary, retry, teams_card
 
-from .common import PureCase, table
+from .common import PROPERTY, PureCase, table
 
 NOW = datetime(2025, 6, 2, 8, 30, tzinfo=timezone.utc)
 SCENARIO = escalation_summary.IncidentSnapshot(
@@ -56,6 +56,7 @@ class TestRetry(PureCase):
     def test_backoff_delay_huge_attempt_is_capped_quickly(self):
         self.assertEqual(retry.backoff_delay(10**9), retry.MAX_DELAY)
 
+    @PROPERTY
     @given(st.integers(min_value=-10, max_value=10**6))
     def test_backoff_delay_is_bounded_and_monotonic(self, attempt):
         delay = retry.backoff_delay(attempt)
@@ -95,6 +96,7 @@ class TestRetry(PureCase):
         naive_now = NOW.replace(tzinfo=None)
         self.assertEqual(retry.parse_retry_after(in_two_minutes, now=naive_now), 120)
 
+    @PROPERTY
     @given(st.text())
     def test_parse_retry_after_never_raises(self, value):
         result = retry.parse_retry_after(value, now=NOW)
@@ -244,7 +246,7 @@ class TestTeamsCard(PureCase):
         self.assertTrue(impact.startswith("xxx"), impact[:20])
         self.assertTrue(impact.endswith("…"), impact[-20:])
 
-    @settings(max_examples=60, deadline=None)
+    @settings(PROPERTY, max_examples=60)
     @given(
         title=ANY_TEXT,
         error=ANY_TEXT,
@@ -277,6 +279,7 @@ class TestTeamsCard(PureCase):
         self.assertLess(teams_card.payload_size(payload), teams_card.MAX_PAYLOAD_BYTES)
         self.assertEqual(_card(payload)["type"], "AdaptiveCard")
 
+    @PROPERTY
     @given(st.text(max_size=500))
     def test_escape_text_leaves_no_markup_unescaped(self, text):
         escaped = teams_card.escape_text(text)
