@@ -215,6 +215,16 @@ class OdooServer:
             note,
         )
 
+    def sql(self, query, params=()):
+        """Run one statement on the server's database, as test setup that
+        stands for time passing (not something a user could do)."""
+        conn = _pg_connect(_config_path(), self.db)
+        try:
+            with conn.cursor() as cr:
+                cr.execute(query, params)
+        finally:
+            conn.close()
+
     def health(self, timeout=5):
         with urllib.request.urlopen(
             f"{self.url}/web/health", timeout=timeout

@@ -1,23 +1,24 @@
 import hmac
 import json
-import math
-import threading
-import time
 
 from odoo import SUPERUSER_ID, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
+from ..lib import monitoring
+
 MAX_BODY_BYTES = 4096
-MAX_NOTE_CHARS = 2000
-MAX_TIMEOUT_ERRORS = 2**31 - 1  # the column is a PostgreSQL integer
-RATE_LIMIT_COUNT = 30  # posts per ticket ...
+RATE_LIMIT_COUNT = 30  # accepted posts per ticket ...
 RATE_LIMIT_WINDOW = 60  # ... per this many seconds
-ALLOWED_FIELDS = frozenset(
-    {"success_rate", "timeout_errors", "manual_test_ok", "recurrence", "note"}
-)
-_recent_posts = {}
-_recent_posts_lock = threading.Lock()
+FAILED_LIMIT_COUNT = 20  # unknown ticket or wrong token, per client address ...
+BODY_KEY = "helpdesk_expedite.feed_body"
+
+
+def _input_stream():
+    """The request's body stream. Odoo's request wrapper offers only
+    ``get_data()``, which reads a chunked body whole; the werkzeug request
+    it wraps lets the body be read up to a limit."""
+    return request.httprequest._HTTPRequest__wrapped.stream
 
 
 class MonitoringFeedController(http.Controller):
@@ -28,7 +29,8 @@ class MonitoringFeedController(http.Controller):
     "recurrence": false, "note": "..."}`` and the ticket's secret token in
     the ``X-Monitoring-Token`` header (or a ``"token"`` key). Answers JSON:
     201 when the check is logged, 4xx with ``{"ok": false, "error": ...}``
-    otherwise; nothing is written on an error.
+    otherwise; nothing is written on an error. Rate limits are counted in
+    the database, so they hold across workers and servers.
     """
 
     @http.route(
@@ -42,9 +44,9 @@ class MonitoringFeedController(http.Controller):
         readonly=False,
     )
     def monitoring_feed(self, ticket_id, **kw):
-        raw, error = self._read_body()
-        if error:
-            return error
+        raw = self._read_body()
+        if raw is None:
+            return self._error(413, f"Body larger than {MAX_BODY_BYTES} bytes.")
         try:
             payload = json.loads(raw or b"null")
         except (ValueError, RecursionError):
@@ -58,39 +60,53 @@ class MonitoringFeedController(http.Controller):
         # The route is auth="none": act as the system user, which records
         # the check and may post to the chatter.
         env = request.env(user=SUPERUSER_ID, su=True)
+        Throttle = env["helpdesk.expedite.throttle"]
         ticket = env["helpdesk.ticket"].browse(ticket_id).exists()
         if not ticket or not self._token_matches(token, ticket.monitoring_token):
+            wait = Throttle._hit(
+                f"feed-failed:{request.httprequest.remote_addr}",
+                FAILED_LIMIT_COUNT,
+                RATE_LIMIT_WINDOW,
+            )
+            if wait:
+                return self._too_many(wait, "Too many failed attempts; slow down.")
             # Same answer for unknown tickets and bad tokens: no probing.
             return self._error(404, "Unknown ticket or wrong token.")
-        if self._rate_limited(ticket.id):
-            return self._error(429, "Too many checks for this ticket; slow down.")
+        wait = Throttle._hit(f"feed:{ticket.id}", RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW)
+        if wait:
+            return self._too_many(wait, "Too many checks for this ticket; slow down.")
         try:
-            values = self._parse_check(payload)
+            values = monitoring.parse_check(payload)
         except ValueError as error:
             return self._error(400, str(error))
         if not ticket.active or ticket.closed or ticket.monitoring_state != "running":
             return self._error(409, "This ticket is not being monitored.")
         try:
-            ticket.action_log_monitoring(source="webhook", **values)
+            with request.env.cr.savepoint():
+                ticket._log_monitoring(values, source="webhook")
         except (UserError, ValidationError) as error:
-            request.env.cr.rollback()
             return self._error(400, str(error.args[0] if error.args else error))
         return request.make_json_response(
             {"ok": True, "monitoring_state": ticket.monitoring_state}, status=201
         )
 
-    @classmethod
-    def _read_body(cls):
-        """The raw body, or an error response when it is too large."""
+    @staticmethod
+    def _read_body():
+        """The raw body, or None when it is larger than allowed.
+
+        Reads at most one byte more than allowed, also for a chunked body
+        without Content-Length. The body is kept in the request's environ:
+        Odoo replays the request after a serialization failure.
+        """
         httprequest = request.httprequest
-        if (httprequest.content_length or 0) > MAX_BODY_BYTES:
-            return None, cls._error(413, f"Body larger than {MAX_BODY_BYTES} bytes.")
-        # Werkzeug reads no more than the announced Content-Length. Keep the
-        # body cached: Odoo replays the request on a concurrency error.
-        raw = httprequest.get_data(cache=True)
-        if len(raw) > MAX_BODY_BYTES:
-            return None, cls._error(413, f"Body larger than {MAX_BODY_BYTES} bytes.")
-        return raw, None
+        environ = httprequest.environ
+        if BODY_KEY not in environ:
+            if (httprequest.content_length or 0) > MAX_BODY_BYTES:
+                environ[BODY_KEY] = None
+            else:
+                raw = _input_stream().read(MAX_BODY_BYTES + 1)
+                environ[BODY_KEY] = raw if len(raw) <= MAX_BODY_BYTES else None
+        return environ[BODY_KEY]
 
     @staticmethod
     def _token_matches(given, expected):
@@ -99,65 +115,11 @@ class MonitoringFeedController(http.Controller):
         # Compare bytes: compare_digest refuses non-ASCII str.
         return hmac.compare_digest(given.encode(), expected.encode())
 
-    @staticmethod
-    def _parse_check(payload):
-        unknown = set(payload) - ALLOWED_FIELDS
-        if unknown:
-            raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-        rate = payload.get("success_rate")
-        if (
-            isinstance(rate, bool)
-            or not isinstance(rate, int | float)
-            or not math.isfinite(rate)
-            or not 0 <= rate <= 100
-        ):
-            raise ValueError("success_rate must be a number from 0 to 100.")
-        timeouts = payload.get("timeout_errors", 0)
-        if (
-            isinstance(timeouts, bool)
-            or not isinstance(timeouts, int)
-            or not 0 <= timeouts <= MAX_TIMEOUT_ERRORS
-        ):
-            raise ValueError("timeout_errors must be a whole number >= 0.")
-        values = {"success_rate": float(rate), "timeout_errors": timeouts}
-        for flag in ("manual_test_ok", "recurrence"):
-            if flag in payload:
-                if not isinstance(payload[flag], bool):
-                    raise ValueError(f"{flag} must be true or false.")
-                values[flag] = payload[flag]
-        note = payload.get("note")
-        if note is not None:
-            if not isinstance(note, str):
-                raise ValueError("note must be a string.")
-            if len(note) > MAX_NOTE_CHARS:
-                raise ValueError(f"note must be at most {MAX_NOTE_CHARS} characters.")
-            # PostgreSQL text cannot hold NUL characters.
-            values["note"] = note.replace("\x00", "")
-        return values
-
-    @staticmethod
-    def _rate_limited(ticket_id):
-        """A per-process sliding window: enough to stop a runaway sender."""
-        now = time.monotonic()
-        with _recent_posts_lock:
-            recent = [
-                t
-                for t in _recent_posts.get(ticket_id, ())
-                if now - t < RATE_LIMIT_WINDOW
-            ]
-            limited = len(recent) >= RATE_LIMIT_COUNT
-            if not limited:
-                recent.append(now)
-            _recent_posts[ticket_id] = recent
-            if len(_recent_posts) > 1000:
-                # Forget tickets that have been quiet for a whole window.
-                for key in [
-                    key
-                    for key, times in _recent_posts.items()
-                    if not times or now - times[-1] >= RATE_LIMIT_WINDOW
-                ]:
-                    del _recent_posts[key]
-        return limited
+    @classmethod
+    def _too_many(cls, wait, message):
+        response = cls._error(429, message)
+        response.headers["Retry-After"] = str(wait)
+        return response
 
     @staticmethod
     def _error(status, message):

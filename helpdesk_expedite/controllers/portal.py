@@ -34,10 +34,39 @@ def incident_messages(env):
     }
 
 
-def portal_url_with_message(ticket_sudo, key):
-    url = ticket_sudo.get_portal_url()
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}{urlencode({'incident_message': key})}"
+def portal_ticket_url(ticket_sudo, access_token=None, **params):
+    """The ticket's portal page, carrying the access token only when the
+    visitor came with it: a redirect must not hand the token to someone
+    who reached the page with his own rights."""
+    if access_token:
+        params["access_token"] = access_token
+    query = f"?{urlencode(params)}" if params else ""
+    return f"/my/ticket/{ticket_sudo.id}{query}"
+
+
+def portal_url_with_message(ticket_sudo, key, access_token=None):
+    return portal_ticket_url(ticket_sudo, access_token, incident_message=key)
+
+
+def may_act_as_customer(ticket_sudo, access_token):
+    """Who may confirm or close a ticket from the portal.
+
+    A logged-in user must be the ticket's customer: its contact or a contact
+    of the same commercial partner (followers and agents may not, even with
+    the token). A visitor who is not logged in needs the ticket's token.
+    """
+    user = request.env.user
+    if user._is_public():
+        return bool(
+            access_token
+            and ticket_sudo.access_token
+            and consteq(ticket_sudo.access_token, access_token)
+        )
+    partner = user.partner_id
+    commercial = ticket_sudo.commercial_partner_id
+    return partner == ticket_sudo.partner_id or bool(
+        commercial and partner.commercial_partner_id == commercial
+    )
 
 
 class ExpediteCustomerPortal(CustomerPortalHelpdesk):
@@ -48,6 +77,11 @@ class ExpediteCustomerPortal(CustomerPortalHelpdesk):
         message = incident_messages(request.env).get(kwargs.get("incident_message"))
         values["incident_message"] = message and message[1]
         values["incident_message_level"] = message and message[0]
+        # helpdesk_mgmt gives the chatter the ticket's token: keep it for
+        # those who came with it or are the customer (mails carry it anyway)
+        values["chatter_token"] = (
+            ticket.access_token if may_act_as_customer(ticket, access_token) else None
+        )
         return values
 
     def _prepare_incident_panel(self, ticket_sudo):
@@ -103,42 +137,20 @@ class ExpediteCustomerPortal(CustomerPortalHelpdesk):
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
-        if not self._may_confirm(ticket_sudo, access_token):
+        if not may_act_as_customer(ticket_sudo, access_token):
             return request.redirect("/my")
         if ticket_sudo.customer_confirmed:
             # a second click (or a replayed form) changes nothing
-            return request.redirect(ticket_sudo.get_portal_url())
+            return request.redirect(portal_ticket_url(ticket_sudo, access_token))
+        author = (
+            ticket_sudo.partner_id
+            if request.env.user._is_public()
+            else request.env.user.partner_id
+        )
         try:
-            author = (
-                ticket_sudo.partner_id
-                if request.env.user._is_public()
-                else request.env.user.partner_id
-            )
-            ticket_sudo.with_context(
-                helpdesk_expedite_confirmed_by=author.id
-            ).action_confirm_resolution(channel="portal")
+            ticket_sudo._confirm_resolution("portal", author)
         except UserError:
             return request.redirect(
-                portal_url_with_message(ticket_sudo, "not_resolved")
+                portal_url_with_message(ticket_sudo, "not_resolved", access_token)
             )
-        return request.redirect(ticket_sudo.get_portal_url())
-
-    def _may_confirm(self, ticket_sudo, access_token):
-        """The ticket's customer, or whoever holds its access token (checked
-        by ``_document_check_access``): not any follower or agent."""
-        if access_token and ticket_sudo.access_token:
-            if consteq(ticket_sudo.access_token, access_token):
-                return True
-        return self._is_ticket_customer(ticket_sudo)
-
-    @staticmethod
-    def _is_ticket_customer(ticket_sudo):
-        """The ticket's contact, or a contact of its commercial partner."""
-        user = request.env.user
-        if user._is_public():
-            return False
-        partner = user.partner_id
-        commercial = ticket_sudo.commercial_partner_id
-        return partner == ticket_sudo.partner_id or bool(
-            commercial and partner.commercial_partner_id == commercial
-        )
+        return request.redirect(portal_ticket_url(ticket_sudo, access_token))

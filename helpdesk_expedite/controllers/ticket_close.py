@@ -5,7 +5,7 @@ from odoo.http import request
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from .portal import portal_url_with_message
+from .portal import may_act_as_customer, portal_ticket_url, portal_url_with_message
 
 
 class ExpediteHelpdeskTicketController(HelpdeskTicketController):
@@ -18,7 +18,7 @@ class ExpediteHelpdeskTicketController(HelpdeskTicketController):
         website=True,
     )
     def support_ticket_close(self, **kw):
-        """Close a ticket from the portal, for those who may see it only.
+        """Close a ticket from the portal, for its customer only.
 
         Replaces helpdesk_mgmt's route, which answered GET requests, looked the
         ticket up with sudo from the request and let any user close any ticket.
@@ -35,6 +35,9 @@ class ExpediteHelpdeskTicketController(HelpdeskTicketController):
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
+        access_token = kw.get("access_token")
+        if not may_act_as_customer(ticket_sudo, access_token):
+            return request.redirect("/my")
         stage = ticket_sudo.team_id._get_applicable_stages().filtered(
             lambda s: s.id == stage_id and s.close_from_portal
         )
@@ -43,6 +46,6 @@ class ExpediteHelpdeskTicketController(HelpdeskTicketController):
                 ticket_sudo.write({"stage_id": stage.id})
             except UserError:
                 return request.redirect(
-                    portal_url_with_message(ticket_sudo, "close_refused")
+                    portal_url_with_message(ticket_sudo, "close_refused", access_token)
                 )
-        return request.redirect(ticket_sudo.get_portal_url())
+        return request.redirect(portal_ticket_url(ticket_sudo, access_token))

@@ -4,4 +4,13 @@ The models gather plain facts, call these functions and apply the outcome,
 so every rule can be tested quickly and exhaustively without a database.
 """
 
-from . import classification, escalation_summary, monitoring, retry, teams_card
+from . import (
+    classification,
+    escalation_summary,
+    incident,
+    monitoring,
+    retry,
+    teams_card,
+    text,
+    webhook_safety,
+)

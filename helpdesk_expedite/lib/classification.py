@@ -2,14 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from .text import identity
+
 STANDARD = "standard"
-
-
-def _identity(source, *args, **kwargs):
-    """Default translator: formats like ``env._(source, *args, **kwargs)``."""
-    if args or kwargs:
-        return source % (args or kwargs)
-    return source
 
 
 @dataclass(frozen=True)
@@ -60,7 +55,7 @@ def applies_to(rule, facts):
     return not rule.team_ids or facts.team_id in rule.team_ids
 
 
-def matched_conditions(rule, facts, _=_identity):
+def matched_conditions(rule, facts, _=identity):
     """Explain each condition of ``rule`` met by ``facts``.
 
     Returns the list of explanations when all conditions hold, else None.
@@ -113,7 +108,7 @@ def matched_conditions(rule, facts, _=_identity):
     return None
 
 
-def classify(rules, facts, _=_identity):
+def classify(rules, facts, _=identity):
     """Return the class of service given by the first matching rule.
 
     Rules are tried by (sequence, id); out-of-scope rules are skipped; no

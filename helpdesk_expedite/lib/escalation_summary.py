@@ -2,13 +2,7 @@
 
 from dataclasses import dataclass, field
 
-
-def _identity(source, *args, **kwargs):
-    """Default translator: like ``env._``, formats ``source`` with the
-    positional or the keyword arguments."""
-    if args or kwargs:
-        return source % (args or kwargs)
-    return source
+from .text import identity
 
 
 @dataclass(frozen=True)
@@ -44,7 +38,7 @@ def group_lines(snapshot):
     return lines
 
 
-def summary_facts(snapshot, _=_identity):
+def summary_facts(snapshot, _=identity):
     """(label, value) pairs of the escalation, in reading order.
 
     ``_`` translates and formats like ``env._(source, *args, **kwargs)``.
@@ -77,7 +71,7 @@ def summary_facts(snapshot, _=_identity):
     return facts
 
 
-def compose_summary(snapshot, _=_identity):
+def compose_summary(snapshot, _=identity):
     """Plain-text structured escalation note."""
     lines = [_("ESCALATION - %s", snapshot.title), ""]
     for label, value in summary_facts(snapshot, _):

@@ -1,8 +1,14 @@
 """Verdict of a post-fix monitoring window."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
+MAX_NOTE_CHARS = 2000
+MAX_TIMEOUT_ERRORS = 2**31 - 1  # the column is a PostgreSQL integer
+CHECK_FIELDS = frozenset(
+    {"success_rate", "timeout_errors", "manual_test_ok", "recurrence", "note"}
+)
 RUNNING = "running"
 PASSED = "passed"
 FAILED = "failed"
@@ -41,3 +47,41 @@ def verdict(window_end, now, checks, threshold=100.0):
     ):
         return PASSED
     return RUNNING
+
+
+def parse_check(payload):
+    """The values of a monitoring check from untrusted input (a JSON object
+    or RPC arguments); raises ValueError saying what is wrong."""
+    unknown = set(payload) - CHECK_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    rate = payload.get("success_rate")
+    if (
+        isinstance(rate, bool)
+        or not isinstance(rate, (int, float))
+        or not math.isfinite(rate)
+        or not 0 <= rate <= 100
+    ):
+        raise ValueError("success_rate must be a number from 0 to 100.")
+    timeouts = payload.get("timeout_errors", 0)
+    if (
+        isinstance(timeouts, bool)
+        or not isinstance(timeouts, int)
+        or not 0 <= timeouts <= MAX_TIMEOUT_ERRORS
+    ):
+        raise ValueError("timeout_errors must be a whole number >= 0.")
+    values = {"success_rate": float(rate), "timeout_errors": timeouts}
+    for flag in ("manual_test_ok", "recurrence"):
+        if flag in payload:
+            if not isinstance(payload[flag], bool):
+                raise ValueError(f"{flag} must be true or false.")
+            values[flag] = payload[flag]
+    note = payload.get("note")
+    if note is not None:
+        if not isinstance(note, str):
+            raise ValueError("note must be a string.")
+        if len(note) > MAX_NOTE_CHARS:
+            raise ValueError(f"note must be at most {MAX_NOTE_CHARS} characters.")
+        # PostgreSQL text cannot hold NUL characters.
+        values["note"] = note.replace("\x00", "")
+    return values

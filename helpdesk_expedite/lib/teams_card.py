@@ -3,7 +3,8 @@
 import json
 import re
 
-from .escalation_summary import _identity, group_lines, summary_facts
+from .escalation_summary import group_lines, summary_facts
+from .text import identity
 
 MAX_PAYLOAD_BYTES = 28 * 1024
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -79,7 +80,7 @@ def _card(snapshot, field_limit, _):
     return card
 
 
-def build_payload(snapshot, _=_identity):
+def build_payload(snapshot, _=identity):
     """Webhook payload for ``snapshot``, kept under MAX_PAYLOAD_BYTES by
     truncating long texts further and further; ValueError if it cannot fit."""
     for field_limit in (4000, 1000, 250, 60):

@@ -1,7 +1,12 @@
+# The line mixin first: the ticket's line models inherit it.
+from . import helpdesk_ticket_line_mixin
+
+# isort: split
 from . import (
     helpdesk_check_template,
     helpdesk_escalation_target,
     helpdesk_expedite_rule,
+    helpdesk_expedite_throttle,
     helpdesk_root_cause_category,
     helpdesk_ticket,
     helpdesk_ticket_check,
@@ -11,5 +16,6 @@ from . import (
     helpdesk_ticket_monitoring_log,
     helpdesk_ticket_status_update,
     helpdesk_ticket_team,
+    ir_rule,
     res_config_settings,
 )

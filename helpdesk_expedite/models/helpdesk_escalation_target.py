@@ -2,7 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize
 
-MANAGER_GROUP = "helpdesk_mgmt.group_helpdesk_manager"
+from ..lib import webhook_safety
+from .constants import ALLOWED_HOSTS_PARAM, ESCALATION_CHANNELS, MANAGER_GROUP
 
 
 class HelpdeskEscalationTarget(models.Model):
@@ -15,7 +16,7 @@ class HelpdeskEscalationTarget(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     channel = fields.Selection(
-        [("email", "Email"), ("teams", "Microsoft Teams")],
+        ESCALATION_CHANNELS,
         required=True,
         default="email",
     )
@@ -73,14 +74,41 @@ class HelpdeskEscalationTarget(models.Model):
                     self.name,
                 )
             )
-        if not url.startswith(("https://", "http://")) or len(url.split()) > 1:
+        problem = self._get_webhook_url_problem(url)
+        if problem:
             raise ValidationError(
                 self.env._(
-                    "Escalation target %s: the Teams webhook URL must be a web "
-                    "address starting with https://.",
-                    self.name,
+                    "Escalation target %(target)s: %(problem)s",
+                    target=self.name,
+                    problem=problem,
                 )
             )
+
+    @api.model
+    def _get_webhook_url_problem(self, url):
+        """Why the server must not post to ``url``, or None when it may."""
+        allowed = webhook_safety.parse_allowed_hosts(
+            self.env["ir.config_parameter"].sudo().get_param(ALLOWED_HOSTS_PARAM)
+        )
+        problem, detail = webhook_safety.check_url(url, allowed)
+        messages = {
+            webhook_safety.NOT_A_URL: self.env._(
+                "the Teams webhook URL must be a web address starting with https://."
+            ),
+            webhook_safety.NOT_HTTPS: self.env._(
+                "the Teams webhook URL must use https://."
+            ),
+            webhook_safety.UNRESOLVED: self.env._(
+                "the host %s of the Teams webhook URL cannot be resolved.", detail
+            ),
+            webhook_safety.NOT_PUBLIC: self.env._(
+                "the Teams webhook URL leads to %s, which is not a public "
+                "address. An administrator can allow an internal relay in the "
+                "system parameter helpdesk_expedite.webhook_allowed_hosts.",
+                detail,
+            ),
+        }
+        return messages.get(problem)
 
     @api.model
     def _get_default_target(self, company):

@@ -2,13 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib.classification import Rule
-
-CLASS_OF_SERVICE = [
-    ("expedite", "Expedite"),
-    ("fixed_date", "Fixed Date"),
-    ("standard", "Standard"),
-    ("intangible", "Intangible"),
-]
+from .constants import CLASS_OF_SERVICE
 
 
 class HelpdeskExpediteRule(models.Model):

@@ -1,19 +1,15 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class HelpdeskTicketCheck(models.Model):
     """One line of a ticket's investigation checklist."""
 
     _name = "helpdesk.ticket.check"
+    _inherit = ["helpdesk.ticket.line.mixin"]
     _description = "Helpdesk Ticket Investigation Check"
     _order = "ticket_id, sequence, id"
+    _guarded_fields = frozenset({"checked_by_id", "checked_date"})
 
-    ticket_id = fields.Many2one(
-        "helpdesk.ticket", required=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(
-        related="ticket_id.company_id", store=True, precompute=True
-    )
     name = fields.Char(string="Check", required=True)
     sequence = fields.Integer(default=10)
     description = fields.Text()
@@ -31,20 +27,14 @@ class HelpdeskTicketCheck(models.Model):
     checked_by_id = fields.Many2one("res.users", string="Checked By", readonly=True)
     checked_date = fields.Datetime(readonly=True)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("state", "pending") != "pending":
-                vals.update(self._prepare_checked_vals())
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if "state" in vals:
-            if vals["state"] == "pending":
-                vals.update(checked_by_id=False, checked_date=False)
-            else:
-                vals.update(self._prepare_checked_vals())
-        return super().write(vals)
-
-    def _prepare_checked_vals(self):
-        return {"checked_by_id": self.env.uid, "checked_date": fields.Datetime.now()}
+    def _with_system_values(self, vals):
+        """Who checked and when, each time the state changes."""
+        if "state" not in vals:
+            return vals
+        if vals["state"] == "pending":
+            return {**vals, "checked_by_id": False, "checked_date": False}
+        return {
+            **vals,
+            "checked_by_id": self.env.uid,
+            "checked_date": fields.Datetime.now(),
+        }

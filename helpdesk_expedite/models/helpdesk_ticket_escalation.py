@@ -10,12 +10,15 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..lib import retry, teams_card
+from .constants import ESCALATION_CHANNELS, TEAMS_TIMEOUT_PARAM
+from .lifecycle_guard import incident_action, system_write
 
 _logger = logging.getLogger(__name__)
 
 TEAMS_TIMEOUT = (5, 15)  # connect, read seconds
-TEAMS_TIMEOUT_PARAM = "helpdesk_expedite.teams_timeout"
 DELIVERY_BATCH = 20
+MAX_REASON_CHARS = 80
+MAX_ERROR_CHARS = 300
 # Statuses whose Retry-After header tells when to try again.
 RETRY_AFTER_STATUSES = (429, 503)
 
@@ -25,20 +28,38 @@ class HelpdeskTicketEscalation(models.Model):
 
     _name = "helpdesk.ticket.escalation"
     _description = "Helpdesk Ticket Escalation"
-    _inherit = ["mail.thread"]
+    _inherit = ["helpdesk.ticket.line.mixin", "mail.thread"]
     _order = "create_date desc, id desc"
+    _check_company_auto = True
+    # the delivery's own record: set by sending, delivering, acknowledging
+    _guarded_fields = frozenset(
+        {
+            "channel",
+            "state",
+            "sent_date",
+            "acknowledged_date",
+            "acknowledged_by_id",
+            "attempt_count",
+            "next_attempt_date",
+            "last_error",
+        }
+    )
+    _fixed_fields = frozenset({"ticket_id", "target_id"})
 
-    ticket_id = fields.Many2one(
-        "helpdesk.ticket", required=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(
-        related="ticket_id.company_id", store=True, precompute=True
-    )
     target_id = fields.Many2one(
-        "helpdesk.escalation.target", required=True, ondelete="restrict"
+        "helpdesk.escalation.target",
+        required=True,
+        ondelete="restrict",
+        check_company=True,
+        domain="[('company_id', '=', company_id)]",
     )
+    # the target's channel when the escalation was made (kept if it changes)
     channel = fields.Selection(
-        [("email", "Email"), ("teams", "Microsoft Teams")], required=True
+        ESCALATION_CHANNELS,
+        required=True,
+        compute="_compute_channel",
+        store=True,
+        precompute=True,
     )
     summary = fields.Text(required=True)
     state = fields.Selection(
@@ -67,6 +88,11 @@ class HelpdeskTicketEscalation(models.Model):
     next_attempt_date = fields.Datetime(readonly=True, index=True)
     last_error = fields.Text(readonly=True)
 
+    @api.depends("target_id")
+    def _compute_channel(self):
+        for escalation in self:
+            escalation.channel = escalation.target_id.channel
+
     @api.depends("sent_date", "acknowledged_date")
     def _compute_response_time(self):
         for escalation in self:
@@ -88,6 +114,7 @@ class HelpdeskTicketEscalation(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    @incident_action
     def action_send(self):
         """Send by email now, or queue for Teams delivery after commit.
 
@@ -99,6 +126,7 @@ class HelpdeskTicketEscalation(models.Model):
         to_send.filtered(lambda e: e.channel == "teams")._queue_teams()
         return True
 
+    @incident_action
     def action_mark_acknowledged(self):
         """Record that the target took the escalation: who, when, how fast."""
         for escalation in self:
@@ -128,6 +156,7 @@ class HelpdeskTicketEscalation(models.Model):
             )
         return True
 
+    @incident_action
     def action_retry(self):
         """Send failed escalations again, with a fresh attempt budget."""
         failed = self.filtered(lambda e: e.state == "failed")
@@ -174,7 +203,8 @@ class HelpdeskTicketEscalation(models.Model):
             escalation = self._lock_due_escalations(limit=1)
             if not escalation:
                 break
-            escalation._deliver_teams()
+            with system_write():
+                escalation._deliver_teams()
             escalation._commit_if_allowed()
             done += 1
         remaining = self.search_count(self._due_domain())
@@ -229,12 +259,24 @@ class HelpdeskTicketEscalation(models.Model):
         except ValueError as error:
             return self._record_failure(retry.MAX_ATTEMPTS, str(error))
         url = (self.target_id.sudo().teams_webhook_url or "").strip()
+        problem = self.target_id._get_webhook_url_problem(url)
+        if problem:
+            return self._record_failure(attempt, problem)
         try:
-            response = requests.post(
-                url, json=payload, timeout=self._get_teams_timeout()
-            )
+            # not following redirects: a redirect could lead inside the
+            # network; the body is not read, only the status line is kept
+            with requests.post(
+                url,
+                json=payload,
+                timeout=self._get_teams_timeout(),
+                allow_redirects=False,
+                stream=True,
+            ) as response:
+                return self._record_response(attempt, response)
         except requests.RequestException as error:
             return self._record_failure(attempt, self._describe_error(error))
+
+    def _record_response(self, attempt, response):
         if 200 <= response.status_code < 300:
             return self.write(
                 {
@@ -248,14 +290,16 @@ class HelpdeskTicketEscalation(models.Model):
         retry_after = None
         if response.status_code in RETRY_AFTER_STATUSES:
             retry_after = retry.parse_retry_after(response.headers.get("Retry-After"))
-        error = f"HTTP {response.status_code}: {response.text[:500]}"
-        return self._record_failure(attempt, error, retry_after)
+        reason = (response.reason or "")[:MAX_REASON_CHARS]
+        return self._record_failure(
+            attempt, f"HTTP {response.status_code} {reason}".strip(), retry_after
+        )
 
     @staticmethod
     def _describe_error(error):
         if isinstance(error, requests.Timeout):
-            return f"Timeout: {error}"
-        return f"{type(error).__name__}: {error}"
+            return f"Timeout: {error}"[:MAX_ERROR_CHARS]
+        return f"{type(error).__name__}: {error}"[:MAX_ERROR_CHARS]
 
     def _redact_webhook_url(self, text):
         """``text`` without the secret parts (path, query) of the webhook URL."""

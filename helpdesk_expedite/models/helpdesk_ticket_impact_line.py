@@ -6,15 +6,10 @@ from odoo.exceptions import ValidationError
 
 class HelpdeskTicketImpactLine(models.Model):
     _name = "helpdesk.ticket.impact.line"
+    _inherit = ["helpdesk.ticket.line.mixin"]
     _description = "Helpdesk Ticket Affected Group"
     _order = "ticket_id, sequence, id"
 
-    ticket_id = fields.Many2one(
-        "helpdesk.ticket", required=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(
-        related="ticket_id.company_id", store=True, precompute=True
-    )
     sequence = fields.Integer(default=10)
     name = fields.Char(
         string="Affected Group", required=True, help="e.g. a class: WEB102-HN"

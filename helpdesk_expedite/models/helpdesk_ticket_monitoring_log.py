@@ -1,20 +1,21 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class HelpdeskTicketMonitoringLog(models.Model):
     """One observation during the post-fix monitoring window."""
 
     _name = "helpdesk.ticket.monitoring.log"
+    _inherit = ["helpdesk.ticket.line.mixin"]
     _description = "Helpdesk Ticket Monitoring Check"
     _order = "ticket_id, check_date desc, id desc"
+    # when and by whom are recorded, not given; a logged check is evidence
+    # of the verdict, so only its note can change afterwards
+    _guarded_fields = frozenset({"check_date", "source", "user_id"})
+    _fixed_fields = frozenset(
+        {"ticket_id", "success_rate", "timeout_errors", "manual_test_ok", "recurrence"}
+    )
 
-    ticket_id = fields.Many2one(
-        "helpdesk.ticket", required=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(
-        related="ticket_id.company_id", store=True, precompute=True
-    )
     check_date = fields.Datetime(required=True, default=fields.Datetime.now)
     success_rate = fields.Float(string="Success Rate (%)", required=True)
     timeout_errors = fields.Integer(default=0)
@@ -47,3 +48,19 @@ class HelpdeskTicketMonitoringLog(models.Model):
                         log.timeout_errors,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        logs = super().create(vals_list)
+        not_running = logs.ticket_id.filtered(
+            lambda ticket: ticket.monitoring_state != "running"
+        )
+        if not_running:
+            raise UserError(
+                self.env._(
+                    "Ticket %s is not being monitored: mark it resolved first.",
+                    ", ".join(not_running.mapped("display_name")),
+                )
+            )
+        logs.ticket_id._evaluate_monitoring()
+        return logs

@@ -5,15 +5,12 @@ class HelpdeskTicketStatusUpdate(models.Model):
     """A customer-facing update, as shown on the portal incident panel."""
 
     _name = "helpdesk.ticket.status.update"
+    _inherit = ["helpdesk.ticket.line.mixin"]
     _description = "Helpdesk Ticket Customer Update"
     _order = "date desc, id desc"
+    # what the customer was sent: written by action_post_status_update only
+    _guarded_fields = frozenset({"date", "body", "kind", "author_id"})
 
-    ticket_id = fields.Many2one(
-        "helpdesk.ticket", required=True, index=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one(
-        related="ticket_id.company_id", store=True, precompute=True
-    )
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     body = fields.Text(required=True)
     kind = fields.Selection(

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-THRESHOLD_PARAM = "helpdesk_expedite.monitoring_success_threshold"
+from .constants import THRESHOLD_PARAM
 
 
 class ResConfigSettings(models.TransientModel):

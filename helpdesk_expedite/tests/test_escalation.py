@@ -302,7 +302,7 @@ class TestEscalation(ExpediteCase):
             self.ticket.action_escalate()
 
     def test_unknown_explicit_target(self):
-        with self._raises(UserError, "No escalation target"):
+        with self._raises(UserError, "is not one of"):
             self.ticket.action_escalate(target_id=999_999_999)
 
     # ------------------------------------------------------------------
@@ -338,9 +338,14 @@ class TestEscalation(ExpediteCase):
             self.teams_target.with_user(employee).read(["teams_webhook_url"])
 
     def test_wizard_previews_the_note_and_sends_to_the_chosen_target(self):
-        action = self.ticket.action_open_escalation_wizard()
+        # the form's Escalate button: this window action, with the ticket
+        action = self.env.ref(
+            "helpdesk_expedite.helpdesk_ticket_escalation_wizard_action"
+        )
         wizard = (
-            self.env[action["res_model"]].with_context(**action["context"]).create({})
+            self.env[action.res_model]
+            .with_context(default_ticket_id=self.ticket.id)
+            .create({})
         )
         self.assertEqual(wizard.target_id, self.dev_team, "company's first target")
         self.assertIn("20 + 18 + 15 = 53", wizard.summary)

@@ -5,6 +5,7 @@ import json
 from odoo.tests import tagged
 
 from odoo.addons.helpdesk_expedite.controllers import monitoring_feed
+from odoo.addons.helpdesk_expedite.lib import monitoring
 
 from .common import ExpediteHttpCase
 
@@ -31,9 +32,6 @@ class TestMonitoringFeed(ExpediteHttpCase):
         # A session bound to the test database (no user): the route is
         # auth="none", it needs to know the database only.
         self.authenticate(None, None)
-        # The rate limiter is per process: start every test with a clean slate.
-        monitoring_feed._recent_posts.clear()
-        self.addCleanup(monitoring_feed._recent_posts.clear)
 
     # ------------------------------------------------------------------
     # helpers
@@ -268,7 +266,7 @@ class TestMonitoringFeed(ExpediteHttpCase):
     def test_bad_flags_and_note(self):
         self._assert_values_refused("manual_test_ok", "yes", 1)
         self._assert_values_refused("recurrence", "false", None)
-        too_long = "x" * (monitoring_feed.MAX_NOTE_CHARS + 1)
+        too_long = "x" * (monitoring.MAX_NOTE_CHARS + 1)
         self._assert_values_refused("note", 12, ["a"], too_long)
 
     def test_note_with_nul_character(self):
@@ -326,6 +324,42 @@ class TestMonitoringFeed(ExpediteHttpCase):
             self._post(body=GOOD_CHECK, token="wrong")
         response = self._post(body=GOOD_CHECK, token=self.token)
         self.assertEqual(response.status_code, 201, response.text)
+
+    def test_wrong_tokens_are_limited(self):
+        """Guessing tokens is slowed down: after the limit, 429 and Retry-After
+        (the counter lives in the database, shared by all workers)."""
+        for _i in range(monitoring_feed.FAILED_LIMIT_COUNT):
+            self.assertEqual(
+                self._post(body=GOOD_CHECK, token="wrong").status_code, 404
+            )
+        response = self._post(body=GOOD_CHECK, token="wrong")
+        self.assertEqual(response.status_code, 429)
+        self.assertGreater(int(response.headers["Retry-After"]), 0)
+        self.assertEqual(
+            self.env["helpdesk.expedite.throttle"]
+            .sudo()
+            .search([("key", "like", "feed-failed:")])
+            .hits,
+            monitoring_feed.FAILED_LIMIT_COUNT + 1,
+        )
+
+    def test_chunked_body_is_limited_while_reading(self):
+        """A body without Content-Length is cut at the limit, not read whole."""
+
+        def chunks():
+            yield b'{"success_rate": 100, "note": "'
+            for _i in range(64):
+                yield b"x" * 1024
+            yield b'"}'
+
+        before = self._snapshot()
+        response = self.opener.post(
+            self.base_url() + ROUTE % self.ticket.id,
+            data=chunks(),
+            headers={"X-Monitoring-Token": self.token},
+            timeout=30,
+        )
+        self._assert_refused(response, 413, before=before)
 
     def test_regenerated_token_replaces_old_one(self):
         old_token = self.token

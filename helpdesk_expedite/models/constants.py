@@ -1,0 +1,26 @@
+"""Names and settings shared by the add-on's models and controllers."""
+
+AGENT_GROUP = "helpdesk_mgmt.group_helpdesk_user_own"
+MANAGER_GROUP = "helpdesk_mgmt.group_helpdesk_manager"
+
+CLASS_OF_SERVICE = [
+    ("expedite", "Expedite"),
+    ("fixed_date", "Fixed Date"),
+    ("standard", "Standard"),
+    ("intangible", "Intangible"),
+]
+ESCALATION_CHANNELS = [("email", "Email"), ("teams", "Microsoft Teams")]
+CONFIRMATION_CHANNELS = [
+    ("portal", "Portal"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("teams", "Microsoft Teams"),
+    ("agent", "Recorded by Agent"),
+]
+# how a confirmation received outside the portal is recorded by an agent
+AGENT_CONFIRMATION_CHANNELS = ("email", "phone", "teams", "agent")
+
+# system parameters
+THRESHOLD_PARAM = "helpdesk_expedite.monitoring_success_threshold"
+ALLOWED_HOSTS_PARAM = "helpdesk_expedite.webhook_allowed_hosts"
+TEAMS_TIMEOUT_PARAM = "helpdesk_expedite.teams_timeout"

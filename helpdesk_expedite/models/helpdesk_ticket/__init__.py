@@ -1,0 +1,13 @@
+# One file per incident phase, each extending helpdesk.ticket with that
+# phase's fields next to its methods (see readme/CONTRIBUTORS.md for the map).
+from . import (
+    classification,
+    closure,
+    escalation,
+    impact,
+    monitoring,
+    resolution,
+    response,
+    ticket,
+    watchdog,
+)

@@ -1,0 +1,170 @@
+"""Class of service: the rules' verdict, or a person's locked choice."""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ...lib import classification
+from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
+from ..lifecycle_guard import incident_action, system_write, writing_as_system
+
+# Ticket fields the classifier reads: only writes to these reclassify.
+CLASSIFICATION_FACTS = frozenset(
+    {
+        "impact_line_ids",
+        "failure_rate",
+        "critical_activity_blocked",
+        "executive_partner_ids",
+        "executive_involved",
+        "deadline",
+        "team_id",
+        "company_id",
+    }
+)
+DEFER_CLASSIFICATION = "helpdesk_expedite_defer_classification"
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    class_of_service = fields.Selection(
+        CLASS_OF_SERVICE,
+        default="standard",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    class_of_service_locked = fields.Boolean(
+        string="Lock Class of Service",
+        tracking=True,
+        help="Keep the class set by a person: the rules leave it alone.",
+        groups=AGENT_GROUP,
+    )
+    class_of_service_lock_reason = fields.Char(string="Lock Reason", groups=AGENT_GROUP)
+    classification_rule_id = fields.Many2one(
+        "helpdesk.expedite.rule",
+        readonly=True,
+        ondelete="set null",
+        groups=AGENT_GROUP,
+    )
+    classification_reason = fields.Text(readonly=True, groups=AGENT_GROUP)
+
+    @api.constrains("class_of_service_locked", "class_of_service_lock_reason")
+    def _check_lock_reason(self):
+        for ticket in self:
+            if (
+                ticket.class_of_service_locked
+                and not (ticket.class_of_service_lock_reason or "").strip()
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Say why the class of service of %s is locked.",
+                        ticket.display_name,
+                    )
+                )
+
+    def _check_manual_class_allowed(self, vals):
+        """A person sets the class of service only by locking it."""
+        if (
+            "class_of_service" not in vals
+            or writing_as_system(self.env)
+            or vals.get("class_of_service_locked")
+        ):
+            return
+        if (
+            not self
+            or not all(self.mapped("class_of_service_locked"))
+            or ("class_of_service_locked" in vals)
+        ):
+            raise UserError(
+                self.env._(
+                    "The class of service is set by the classification rules. "
+                    "To choose it by hand, lock it and say why."
+                )
+            )
+
+    def _classify_if_direct(self):
+        """Reclassify after a change made outside of the ticket's own write."""
+        if not self.env.context.get(DEFER_CLASSIFICATION):
+            self._classify()
+
+    @incident_action
+    def action_classify(self):
+        """Rerun the classification rules (locked tickets are left alone)."""
+        self._classify()
+        return True
+
+    def _classify(self):
+        tickets = self.filtered(lambda t: not t.class_of_service_locked)
+        if not tickets:
+            return
+        rules = self.env["helpdesk.expedite.rule"]._get_classification_rules(
+            tickets.company_id
+        )
+        for ticket in tickets:
+            result = classification.classify(
+                rules, ticket._get_classification_facts(), self.env._
+            )
+            ticket._apply_classification(result)
+
+    def _get_classification_facts(self):
+        self.ensure_one()
+        return classification.TicketFacts(
+            affected_user_count=self.affected_user_count,
+            affected_group_count=self.affected_group_count,
+            failure_rate=self.failure_rate,
+            critical_activity_blocked=self.critical_activity_blocked,
+            executive_involved=self.executive_involved,
+            has_deadline=bool(self.deadline),
+            team_id=self.team_id.id or None,
+            company_id=self.company_id.id or None,
+        )
+
+    def _prepare_classification_vals(self, result):
+        rule = result.rule
+        vals = {
+            "class_of_service": result.class_of_service,
+            "classification_rule_id": self.env["helpdesk.expedite.rule"].browse(
+                rule.id if rule else ()
+            ),
+            "classification_reason": result.reason,
+        }
+        # A rule's outcome applies when it first takes effect, so that a
+        # person's later choice of priority or cadence is not overridden.
+        if rule and rule.update_interval and rule.id != self.classification_rule_id.id:
+            vals["update_interval"] = rule.update_interval
+        if (
+            rule
+            and rule.priority
+            and result.class_of_service != self.class_of_service
+            and not self.closed
+        ):
+            vals["priority"] = classification.raised_priority(
+                self.priority, rule.priority
+            )
+        return {name: value for name, value in vals.items() if self[name] != value}
+
+    def _apply_classification(self, result):
+        self.ensure_one()
+        previous_class = self.class_of_service
+        vals = self._prepare_classification_vals(result)
+        if not vals:
+            return
+        with system_write():
+            self.with_context(**{DEFER_CLASSIFICATION: True}).write(vals)
+        if self.class_of_service != previous_class:
+            self.message_post(
+                body=self.env._(
+                    "Class of service: %(old)s → %(new)s. %(reason)s",
+                    old=dict(CLASS_OF_SERVICE)[previous_class],
+                    new=dict(CLASS_OF_SERVICE)[self.class_of_service],
+                    reason=result.reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            if self.class_of_service == "expedite" and not self.closed:
+                self._on_became_expedite()
+
+    def _on_became_expedite(self):
+        self._add_default_checks()
+        if not self.acknowledged_date:
+            self.action_acknowledge()

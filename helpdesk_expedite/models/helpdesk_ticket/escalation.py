@@ -1,0 +1,129 @@
+"""Escalation to the team that can fix it, with a structured summary."""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ...lib import escalation_summary
+from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
+from ..lifecycle_guard import incident_action
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    escalated_date = fields.Datetime(readonly=True, copy=False, groups=AGENT_GROUP)
+    escalation_ids = fields.One2many(
+        "helpdesk.ticket.escalation",
+        "ticket_id",
+        string="Escalations",
+        groups=AGENT_GROUP,
+    )
+    escalation_count = fields.Integer(
+        compute="_compute_escalation_count", groups=AGENT_GROUP
+    )
+
+    @api.depends("escalation_ids")
+    def _compute_escalation_count(self):
+        for ticket in self:
+            ticket.escalation_count = len(ticket.escalation_ids)
+
+    @incident_action
+    def action_escalate(self, target_id=None):
+        """Escalate each ticket to ``target_id``, or the company's first target."""
+        Target = self.env["helpdesk.escalation.target"]
+        closed = self.filtered("closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "These tickets are closed and cannot be escalated: %s.",
+                    ", ".join(closed.mapped("display_name")),
+                )
+            )
+        if target_id and (
+            isinstance(target_id, bool) or not isinstance(target_id, int)
+        ):
+            raise ValidationError(
+                self.env._("The escalation target must be given by its id.")
+            )
+        escalations = self.env["helpdesk.ticket.escalation"]
+        for ticket in self:
+            target = (
+                Target.search([("id", "=", target_id)])
+                if target_id
+                else Target._get_default_target(ticket.company_id)
+            )
+            if target_id and target.company_id != ticket.company_id:
+                raise UserError(
+                    self.env._(
+                        "Escalation target %(target)s is not one of %(company)s's "
+                        "targets: choose an active target of the ticket's company.",
+                        target=target_id,
+                        company=ticket.company_id.name,
+                    )
+                )
+            if not target:
+                raise UserError(
+                    self.env._(
+                        "No escalation target is configured for %s: add one "
+                        "under Helpdesk › Configuration › Escalation Targets.",
+                        ticket.company_id.name,
+                    )
+                )
+            target._check_channel_configuration()
+            escalations |= escalations.create(ticket._prepare_escalation_vals(target))
+        escalations.action_send()
+        now = fields.Datetime.now()
+        self.filtered(lambda t: not t.escalated_date).write({"escalated_date": now})
+        for escalation in escalations:
+            escalation.ticket_id.message_post(
+                body=self.env._(
+                    "Escalated to %(target)s by %(channel)s.",
+                    target=escalation.target_id.name,
+                    channel=dict(
+                        escalation._fields["channel"]._description_selection(self.env)
+                    )[escalation.channel],
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def _prepare_escalation_vals(self, target):
+        self.ensure_one()
+        return {
+            "ticket_id": self.id,
+            "target_id": target.id,
+            "summary": self._get_escalation_summary(),
+        }
+
+    def _get_escalation_summary(self):
+        self.ensure_one()
+        return escalation_summary.compose_summary(
+            self._get_incident_snapshot(), self.env._
+        )
+
+    def _get_incident_snapshot(self):
+        self.ensure_one()
+        return escalation_summary.IncidentSnapshot(
+            reference=self.number or "",
+            title=self.name or "",
+            customer=self.partner_id.display_name or self.partner_name or "",
+            class_of_service=dict(CLASS_OF_SERVICE)[self.class_of_service],
+            affected_service=self.affected_service or "",
+            groups=tuple(
+                escalation_summary.ImpactGroup(
+                    line.name, line.affected_users, line.location or ""
+                )
+                for line in self.impact_line_ids
+            ),
+            total_users=self.affected_user_count,
+            failure_rate=self.failure_rate,
+            error_message=self.error_message or "",
+            critical_activity_blocked=self.critical_activity_blocked,
+            executives=tuple(self.executive_partner_ids.mapped("name")),
+            business_impact=self.business_impact or "",
+            url=self._get_backend_url(),
+        )
+
+    def _get_backend_url(self):
+        base = self.get_base_url()
+        return f"{base}/odoo/helpdesk.ticket/{self.id}"

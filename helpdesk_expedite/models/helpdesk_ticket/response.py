@@ -1,0 +1,198 @@
+"""Acknowledgement, customer updates and their cadence."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
+from ..lifecycle_guard import incident_action, system_write
+
+MAX_UPDATE_CHARS = 10000
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    update_interval = fields.Integer(
+        string="Update Every (minutes)",
+        help="Minutes promised between two customer updates.",
+    )
+    acknowledged_date = fields.Datetime(readonly=True, copy=False)
+    last_status_update_date = fields.Datetime(readonly=True, copy=False)
+    next_update_deadline = fields.Datetime(
+        string="Next Update Due", readonly=True, copy=False, index=True
+    )
+    update_overdue = fields.Boolean(
+        compute="_compute_update_overdue", search="_search_update_overdue"
+    )
+    status_update_ids = fields.One2many(
+        "helpdesk.ticket.status.update",
+        "ticket_id",
+        string="Customer Updates",
+        groups=AGENT_GROUP,
+    )
+
+    @api.constrains("update_interval")
+    def _check_update_interval(self):
+        if any(ticket.update_interval < 0 for ticket in self):
+            raise ValidationError(self.env._("The update interval cannot be negative."))
+
+    @api.depends("class_of_service", "closed", "next_update_deadline")
+    def _compute_update_overdue(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            ticket.update_overdue = (
+                ticket.class_of_service == "expedite"
+                and not ticket.closed
+                and bool(ticket.next_update_deadline)
+                and ticket.next_update_deadline < now
+            )
+
+    def _search_update_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on update overdue."))
+        overdue = [
+            ("class_of_service", "=", "expedite"),
+            ("stage_id.closed", "=", False),
+            ("next_update_deadline", "<", fields.Datetime.now()),
+        ]
+        if (operator == "=") == value:
+            return overdue
+        return ["!", "&", "&", *overdue]
+
+    def _get_incident_recipients(self):
+        self.ensure_one()
+        return self.partner_id | self.executive_partner_ids
+
+    def _send_customer_mail(self, template_xmlid):
+        """Post a customer-visible message from a template to the customer
+        and the executives (emailed as they are not helpdesk users)."""
+        self.ensure_one()
+        template = self.env.ref(template_xmlid)
+        return self.message_post_with_source(
+            template,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self._get_incident_recipients().ids,
+        )
+
+    def _add_status_update(self, body, kind="update"):
+        self.ensure_one()
+        with system_write():
+            return self.env["helpdesk.ticket.status.update"].create(
+                {"ticket_id": self.id, "body": body, "kind": kind}
+            )
+
+    def _get_latest_status_update(self):
+        self.ensure_one()
+        return self.status_update_ids.sorted(
+            lambda update: (update.date, update.id), reverse=True
+        )[:1]
+
+    def _next_deadline_vals(self, now):
+        """The next promised update; none once the fix has held (only the
+        customer's confirmation is awaited then)."""
+        self.ensure_one()
+        if not self.update_interval or self.monitoring_state == "passed":
+            return {"next_update_deadline": False}
+        return {"next_update_deadline": now + timedelta(minutes=self.update_interval)}
+
+    @incident_action
+    def action_acknowledge(self):
+        """Acknowledge the incident to the customer and the executives, once."""
+        for ticket in self.filtered(lambda t: not t.acknowledged_date):
+            if ticket.closed:
+                raise UserError(
+                    self.env._(
+                        "Ticket %s is closed: it cannot be acknowledged.",
+                        ticket.display_name,
+                    )
+                )
+            now = fields.Datetime.now()
+            vals = {
+                "acknowledged_date": now,
+                "last_status_update_date": now,
+                **ticket._next_deadline_vals(now),
+            }
+            if ticket.stage_id.unattended:
+                vals["stage_id"] = ticket._get_in_progress_stage().id
+            ticket.write(vals)
+            ticket._add_status_update(
+                ticket._get_acknowledgement_text(), kind="acknowledgement"
+            )
+            ticket._send_customer_mail(
+                "helpdesk_expedite.mail_template_executive_acknowledgement"
+            )
+        return True
+
+    def _get_acknowledgement_text(self):
+        self.ensure_one()
+        text = self.env._(
+            "We have classified this incident as %(cos)s and our team is working "
+            "on it now.",
+            cos=dict(CLASS_OF_SERVICE)[self.class_of_service],
+        )
+        if self.update_interval:
+            text += " " + self.env._(
+                "You will receive an update every %s minutes.", self.update_interval
+            )
+        return text
+
+    @incident_action
+    def action_post_status_update(self, body):
+        """Send a customer-visible status update and restart the cadence."""
+        if body and not isinstance(body, str):
+            raise ValidationError(self.env._("A status update is a text."))
+        body = (body or "").strip()
+        if len(body) > MAX_UPDATE_CHARS:
+            raise ValidationError(
+                self.env._(
+                    "A status update is at most %s characters long.", MAX_UPDATE_CHARS
+                )
+            )
+        if not body:
+            raise UserError(self.env._("A status update needs a message."))
+        for ticket in self:
+            if ticket.closed:
+                raise UserError(
+                    self.env._(
+                        "Ticket %s is closed: post no more updates.",
+                        ticket.display_name,
+                    )
+                )
+            now = fields.Datetime.now()
+            ticket.write(
+                {"last_status_update_date": now, **ticket._next_deadline_vals(now)}
+            )
+            ticket._add_status_update(body)
+            ticket._send_customer_mail("helpdesk_expedite.mail_template_status_update")
+        return True
+
+    def _get_phase_update_text(self):
+        """A starting point for the next update, from the current phase."""
+        self.ensure_one()
+        phase = self.incident_phase
+        if phase == "investigating":
+            return self.env._(
+                "We are still investigating the incident affecting %(service)s "
+                "(%(users)s users). Next update within %(minutes)s minutes.",
+                service=self.affected_service or self.name,
+                users=self.affected_user_count,
+                minutes=self.update_interval or 15,
+            )
+        if phase == "identified":
+            return self.env._(
+                "We have identified the cause and are applying a fix. Next "
+                "update within %s minutes.",
+                self.update_interval or 15,
+            )
+        if phase == "monitoring":
+            return self.env._(
+                "A fix is in place and we are watching the service until "
+                "%s (UTC) before asking you to confirm.",
+                fields.Datetime.to_string(self.monitoring_end_date),
+            )
+        return self.env._(
+            "The service is working again. Please confirm on your ticket page."
+        )

@@ -1,0 +1,216 @@
+"""The ticket as an incident: the only create/write overrides (guarded
+fields, classification, closure gate), the phase, the timeline and the
+stage helpers shared by the phases."""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ...lib import incident
+from ..constants import AGENT_GROUP
+from ..lifecycle_guard import check_guarded_defaults, check_guarded_fields
+from .classification import CLASSIFICATION_FACTS, DEFER_CLASSIFICATION
+
+# Set by the add-on's actions only (see lifecycle_guard): milestones, states,
+# the classifier's verdict, figures computed from them, the feed's secret.
+GUARDED_FIELDS = frozenset(
+    {
+        "acknowledged_date",
+        "last_status_update_date",
+        "escalated_date",
+        "resolved_date",
+        "monitoring_end_date",
+        "customer_confirmed_date",
+        "next_update_deadline",
+        "watchdog_notified_deadline",
+        "monitoring_state",
+        "customer_confirmed",
+        "customer_confirmation_channel",
+        "classification_rule_id",
+        "classification_reason",
+        "monitoring_token",
+        "affected_user_count",
+        "affected_group_count",
+        "time_to_acknowledge",
+        "time_to_escalate",
+        "time_to_resolve",
+        "time_to_close",
+    }
+)
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    _guarded_fields = GUARDED_FIELDS
+    incident_phase = fields.Selection(
+        [
+            ("investigating", "Investigating"),
+            ("identified", "Identified"),
+            ("monitoring", "Monitoring"),
+            ("resolved", "Resolved"),
+        ],
+        compute="_compute_incident_phase",
+    )
+    time_to_acknowledge = fields.Float(
+        string="Time to Acknowledge (min)",
+        compute="_compute_response_times",
+        store=True,
+        aggregator="avg",
+        groups=AGENT_GROUP,
+    )
+    time_to_escalate = fields.Float(
+        string="Time to Escalate (min)",
+        compute="_compute_response_times",
+        store=True,
+        aggregator="avg",
+        groups=AGENT_GROUP,
+    )
+    time_to_resolve = fields.Float(
+        string="Time to Resolve (min)",
+        compute="_compute_response_times",
+        store=True,
+        aggregator="avg",
+        groups=AGENT_GROUP,
+    )
+    time_to_close = fields.Float(
+        string="Time to Close (min)",
+        compute="_compute_response_times",
+        store=True,
+        aggregator="avg",
+        groups=AGENT_GROUP,
+    )
+
+    @api.depends("closed", "monitoring_state", "root_cause", "root_cause_category_id")
+    def _compute_incident_phase(self):
+        for ticket in self:
+            ticket.incident_phase = incident.phase(ticket._get_incident_state())
+
+    def _get_incident_state(self):
+        """The facts the phase and the missing items are decided on."""
+        self.ensure_one()
+        return incident.IncidentState(
+            closed=self.closed,
+            root_cause=self.root_cause or "",
+            root_cause_category=bool(self.sudo().root_cause_category_id),
+            resolution_summary=self.resolution_summary or "",
+            monitoring_state=self.monitoring_state,
+            customer_confirmed=self.customer_confirmed,
+        )
+
+    @api.depends(
+        "create_date",
+        "acknowledged_date",
+        "escalated_date",
+        "resolved_date",
+        "closed_date",
+    )
+    def _compute_response_times(self):
+        for ticket in self:
+            start = ticket.create_date
+            ticket.time_to_acknowledge = incident.minutes_between(
+                start, ticket.acknowledged_date
+            )
+            ticket.time_to_escalate = incident.minutes_between(
+                start, ticket.escalated_date
+            )
+            ticket.time_to_resolve = incident.minutes_between(
+                start, ticket.resolved_date
+            )
+            ticket.time_to_close = (
+                incident.minutes_between(start, ticket.closed_date)
+                if ticket.closed
+                else 0.0
+            )
+
+    @api.model
+    def default_get(self, fields_list):
+        check_guarded_defaults(self)
+        return super().default_get(fields_list)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_guarded_fields(self, vals_list)
+        # a class given without a lock is harmless here: the rules classify
+        # every new ticket that is not locked
+        for vals in vals_list:
+            self._check_closure_override_allowed(vals)
+        tickets = super(
+            HelpdeskTicket, self.with_context(**{DEFER_CLASSIFICATION: True})
+        ).create(vals_list)
+        tickets = tickets.with_env(self.env)
+        tickets._classify()
+        return tickets
+
+    def write(self, vals):
+        check_guarded_fields(self, [vals])
+        self._check_manual_class_allowed(vals)
+        self._check_closure_override_allowed(vals)
+        closing = self._tickets_being_closed(vals)
+        if closing:
+            closing._check_closure_allowed(vals)
+        if not CLASSIFICATION_FACTS & vals.keys() or self.env.context.get(
+            DEFER_CLASSIFICATION
+        ):
+            res = super().write(vals)
+        else:
+            res = super(
+                HelpdeskTicket, self.with_context(**{DEFER_CLASSIFICATION: True})
+            ).write(vals)
+            self._classify()
+        if closing:
+            closing._on_incident_closed()
+        return res
+
+    def _tickets_being_closed(self, vals):
+        """Expedite tickets that this write moves into a closed stage."""
+        if not vals.get("stage_id"):
+            return self.browse()
+        stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+        if not stage.closed:
+            return self.browse()
+        return self.filtered(
+            lambda t: t.class_of_service == "expedite" and not t.closed
+        )
+
+    def _get_closing_stage(self):
+        self.ensure_one()
+        stages = self.team_id._get_applicable_stages().filtered("closed")
+        done = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_stage_done", raise_if_not_found=False
+        )
+        stage = done if done in stages else stages[:1]
+        if not stage:
+            raise UserError(
+                self.env._("No closed stage is available for %s.", self.display_name)
+            )
+        return stage
+
+    def _get_in_progress_stage(self):
+        self.ensure_one()
+        stages = self.team_id._get_applicable_stages()
+        in_progress = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_stage_in_progress",
+            raise_if_not_found=False,
+        )
+        if in_progress in stages:
+            return in_progress
+        open_stages = stages.filtered(lambda s: not s.closed and not s.unattended)
+        return open_stages[:1] or self.stage_id
+
+    def _get_incident_timeline(self):
+        """(label, date, minutes since report) of each milestone reached."""
+        self.ensure_one()
+        milestones = [
+            (self.env._("Reported"), self.create_date),
+            (self.env._("Acknowledged"), self.acknowledged_date),
+            (self.env._("Escalated"), self.escalated_date),
+            (self.env._("Resolved"), self.resolved_date),
+            (self.env._("Monitoring ended"), self.monitoring_end_date),
+            (self.env._("Customer confirmed"), self.customer_confirmed_date),
+            (self.env._("Closed"), self.closed_date if self.closed else False),
+        ]
+        return [
+            (label, date, round(incident.minutes_between(self.create_date, date)))
+            for label, date in milestones
+            if date
+        ]

@@ -1,0 +1,75 @@
+"""Fields that only the add-on's own actions may set.
+
+``readonly=True`` binds the user interface only: over RPC any field can be
+written. The incident's milestones and states are evidence (time to
+acknowledge, monitoring passed, customer confirmed), so the models refuse
+them from callers and the add-on's actions write them inside
+``system_write()``. The flag lives in a context variable, not in the
+record's context, because an RPC caller can set any context key.
+"""
+
+import functools
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from odoo.exceptions import AccessError
+
+_system_write = ContextVar("helpdesk_expedite_system_write", default=False)
+
+
+@contextmanager
+def system_write():
+    """Let the enclosed code set guarded fields (the caller's access rights
+    on the records are still checked by the ORM)."""
+    token = _system_write.set(True)
+    try:
+        yield
+    finally:
+        _system_write.reset(token)
+
+
+def writing_as_system(env):
+    """Whether guarded fields may be written now."""
+    return env.su or _system_write.get()
+
+
+def incident_action(method):
+    """Decorate a public action that changes incident records: the caller
+    must be allowed to write them, then the action may set guarded fields."""
+
+    @functools.wraps(method)
+    def action(self, *args, **kwargs):
+        self.check_access("write")
+        with system_write():
+            return method(self, *args, **kwargs)
+
+    return action
+
+
+def check_guarded_fields(model, vals_list, guarded=None):
+    """Raise AccessError when a caller sets one of ``model._guarded_fields``
+    (or of ``guarded`` when given)."""
+    if writing_as_system(model.env):
+        return
+    given = set().union(*vals_list) & (guarded or model._guarded_fields)
+    if given:
+        raise AccessError(
+            model.env._(
+                "%(fields)s of %(model)s are set by the incident's actions "
+                "(acknowledge, resolve, log monitoring, confirm, close), not "
+                "written directly.",
+                fields=", ".join(sorted(model._fields[name].string for name in given)),
+                model=model._description,
+            )
+        )
+
+
+def check_guarded_defaults(model):
+    """Refuse ``default_<field>`` context keys for guarded fields: over RPC a
+    context default would set them on create."""
+    defaults = {
+        key.removeprefix("default_")
+        for key in model.env.context
+        if isinstance(key, str) and key.startswith("default_")
+    }
+    check_guarded_fields(model, [defaults])
