@@ -49,6 +49,14 @@ class FakeTeams:
         self.server.server_close()
         self.thread.join(5)
 
+    def wait_for_requests(self, count, timeout=5.0):
+        """Wait until ``count`` requests have been read: a client that gave up
+        waiting for the reply may return before this server's thread, on a
+        busy machine, has read its request."""
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+
     def script(self, *replies):
         self.replies = list(replies)
 
@@ -241,6 +249,7 @@ class TestTeamsDelivery(ExpediteCase):
         with self.assertLogs("odoo.addons.helpdesk_expedite", "WARNING"):
             self.Escalation._cron_deliver_escalations()
         self.assertLess(time.monotonic() - started, READ_TIMEOUT + 0.9)
+        self.teams.wait_for_requests(1)
         self.assertEqual(len(self.teams.received), 1)
         self.assertEqual(escalation.state, "queued")
         self.assertEqual(escalation.attempt_count, 1)
