@@ -97,6 +97,9 @@ def test_portal_shows_incident_panel(odoo_server, portal_ticket):
     html = response.text
     assert 'id="incident_panel"' in html
     assert "Expedite" in html
+    # one way to end an Expedite incident: the confirmation panel, not
+    # helpdesk_mgmt's generic close buttons
+    assert 'action="/ticket/close"' not in html
     assert re.search(r'id="incident_affected_users"[^>]*>\s*53\s*<', html), (
         "53 users not shown"
     )

@@ -1,11 +1,14 @@
 import hmac
 import json
 
+from psycopg2.errors import LockNotAvailable
+
 from odoo import SUPERUSER_ID, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from ..lib import monitoring
+from ..models.db_locks import bounded_lock_wait
 
 MAX_BODY_BYTES = 4096
 RATE_LIMIT_COUNT = 30  # accepted posts per ticket ...
@@ -57,24 +60,18 @@ class MonitoringFeedController(http.Controller):
         # mistaken for a check field (or stored in the note).
         body_token = payload.pop("token", None)
         token = request.httprequest.headers.get("X-Monitoring-Token") or body_token
-        # The route is auth="none": act as the system user, which records
-        # the check and may post to the chatter.
-        env = request.env(user=SUPERUSER_ID, su=True)
-        Throttle = env["helpdesk.expedite.throttle"]
-        ticket = env["helpdesk.ticket"].browse(ticket_id).exists()
-        if not ticket or not self._token_matches(token, ticket.monitoring_token):
-            wait = Throttle._hit(
-                f"feed-failed:{request.httprequest.remote_addr}",
-                FAILED_LIMIT_COUNT,
-                RATE_LIMIT_WINDOW,
-            )
-            if wait:
-                return self._too_many(wait, "Too many failed attempts; slow down.")
-            # Same answer for unknown tickets and bad tokens: no probing.
-            return self._error(404, "Unknown ticket or wrong token.")
-        wait = Throttle._hit(f"feed:{ticket.id}", RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW)
-        if wait:
-            return self._too_many(wait, "Too many checks for this ticket; slow down.")
+        try:
+            with bounded_lock_wait(request.env.cr):
+                return self._log_check(ticket_id, token, payload)
+        except LockNotAvailable:
+            response = self._error(503, "The ticket is busy; try again shortly.")
+            response.headers["Retry-After"] = "10"
+            return response
+
+    def _log_check(self, ticket_id, token, payload):
+        ticket, refusal = self._authorized_ticket(ticket_id, token)
+        if refusal:
+            return refusal
         try:
             values = monitoring.parse_check(payload)
         except ValueError as error:
@@ -89,6 +86,33 @@ class MonitoringFeedController(http.Controller):
         return request.make_json_response(
             {"ok": True, "monitoring_state": ticket.monitoring_state}, status=201
         )
+
+    def _authorized_ticket(self, ticket_id, token):
+        """(ticket, None) for the right token within its rate limit, else
+        (None, error response). Failed attempts are limited per address."""
+        # The route is auth="none": act as the system user, which records
+        # the check and may post to the chatter.
+        env = request.env(user=SUPERUSER_ID, su=True)
+        Throttle = env["helpdesk.expedite.throttle"]
+        ticket = env["helpdesk.ticket"].browse(ticket_id).exists()
+        if not ticket or not self._token_matches(token, ticket.monitoring_token):
+            wait = Throttle._hit(
+                f"feed-failed:{request.httprequest.remote_addr}",
+                FAILED_LIMIT_COUNT,
+                RATE_LIMIT_WINDOW,
+            )
+            if wait:
+                return None, self._too_many(
+                    wait, "Too many failed attempts; slow down."
+                )
+            # Same answer for unknown tickets and bad tokens: no probing.
+            return None, self._error(404, "Unknown ticket or wrong token.")
+        wait = Throttle._hit(f"feed:{ticket.id}", RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW)
+        if wait:
+            return None, self._too_many(
+                wait, "Too many checks for this ticket; slow down."
+            )
+        return ticket, None
 
     @staticmethod
     def _read_body():

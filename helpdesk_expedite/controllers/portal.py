@@ -1,11 +1,15 @@
 from urllib.parse import urlencode
 
+from psycopg2.errors import LockNotAvailable
+
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import consteq
 
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
+
+from ..models.db_locks import bounded_lock_wait
 
 INCIDENT_CLASSES = ("expedite", "fixed_date")
 
@@ -148,7 +152,20 @@ class ExpediteCustomerPortal(CustomerPortalHelpdesk):
             else request.env.user.partner_id
         )
         try:
-            ticket_sudo._confirm_resolution("portal", author)
+            with bounded_lock_wait(request.env.cr):
+                ticket_sudo._confirm_resolution("portal", author)
+        except LockNotAvailable:
+            return request.make_response(
+                request.env._(
+                    "Your ticket is being updated right now. Please go back and "
+                    "confirm again in a minute."
+                ),
+                headers=[
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Retry-After", "30"),
+                ],
+                status=503,
+            )
         except UserError:
             return request.redirect(
                 portal_url_with_message(ticket_sudo, "not_resolved", access_token)

@@ -11,6 +11,7 @@ from odoo.tools import SQL
 
 from ..lib import retry, teams_card
 from .constants import ESCALATION_CHANNELS, TEAMS_TIMEOUT_PARAM
+from .db_locks import skip_when_locked
 from .lifecycle_guard import incident_action, system_write
 
 _logger = logging.getLogger(__name__)
@@ -199,18 +200,26 @@ class HelpdeskTicketEscalation(models.Model):
     def _cron_deliver_escalations(self, batch_size=DELIVERY_BATCH):
         """Post due Teams escalations, locking and committing one at a time."""
         done = 0
-        while done < batch_size:
-            escalation = self._lock_due_escalations(limit=1)
-            if not escalation:
-                break
-            with system_write():
-                escalation._deliver_teams()
-            escalation._commit_if_allowed()
+        while done < batch_size and self._deliver_next_escalation():
             done += 1
         remaining = self.search_count(self._due_domain())
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         if not remaining:
             self._schedule_next_delivery()
+
+    def _deliver_next_escalation(self):
+        """Lock, post and commit the next due escalation; False when none is
+        due or the table is locked (the next run catches up)."""
+        delivered = False
+        with skip_when_locked(self.env.cr, "Escalation delivery"):
+            escalation = self._lock_due_escalations(limit=1)
+            if escalation:
+                with system_write():
+                    escalation._deliver_teams()
+                delivered = True
+        if delivered:
+            self._commit_if_allowed()
+        return delivered
 
     def _due_domain(self):
         return [

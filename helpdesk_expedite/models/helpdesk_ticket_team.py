@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class HelpdeskTicketTeam(models.Model):
@@ -10,8 +11,17 @@ class HelpdeskTicketTeam(models.Model):
     update_overdue_ticket_count = fields.Integer(
         string="Customer Updates Overdue", compute="_compute_incident_counts"
     )
+    expedite_wip_limit = fields.Integer(
+        string="Expedite WIP Limit",
+        default=1,
+        help="How many Expedite incidents the team works on at once. Above it "
+        "the board and the chatter warn; nothing is blocked.",
+    )
+    expedite_wip_exceeded = fields.Boolean(compute="_compute_incident_counts")
 
-    @api.depends("ticket_ids.class_of_service", "ticket_ids.stage_id")
+    @api.depends(
+        "ticket_ids.class_of_service", "ticket_ids.stage_id", "expedite_wip_limit"
+    )
     def _compute_incident_counts(self):
         """Counted in two grouped queries for all the teams on the board."""
         Ticket = self.env["helpdesk.ticket"]
@@ -29,3 +39,32 @@ class HelpdeskTicketTeam(models.Model):
         for team in self:
             team.expedite_ticket_count = open_counts.get(team, 0)
             team.update_overdue_ticket_count = overdue_counts.get(team, 0)
+            team.expedite_wip_exceeded = bool(team.expedite_wip_limit) and (
+                team.expedite_ticket_count > team.expedite_wip_limit
+            )
+
+    @api.constrains("expedite_wip_limit")
+    def _check_expedite_wip_limit(self):
+        if any(team.expedite_wip_limit < 0 for team in self):
+            raise ValidationError(
+                self.env._("The Expedite WIP limit cannot be negative.")
+            )
+
+    def _warn_if_over_expedite_limit(self, ticket):
+        """A note on ``ticket`` when its team now runs more Expedite
+        incidents than its limit: a warning, not a block."""
+        team = self.sudo()
+        if not team or not team.expedite_wip_limit:
+            return
+        team.invalidate_recordset(["expedite_ticket_count"])
+        if team.expedite_ticket_count > team.expedite_wip_limit:
+            ticket.message_post(
+                body=self.env._(
+                    "Team %(team)s now runs %(count)s Expedite incidents, over its "
+                    "limit of %(limit)s: consider swarming on one at a time.",
+                    team=team.name,
+                    count=team.expedite_ticket_count,
+                    limit=team.expedite_wip_limit,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )

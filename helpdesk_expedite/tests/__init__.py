@@ -2,6 +2,7 @@
 # pytest collects every test_*.py file. Both run the same test classes.
 from . import (
     test_bad_input,
+    test_board,
     test_classification,
     test_escalation,
     test_leaks,

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .notification import notify_and_close
+
 
 class HelpdeskTicketEscalationWizard(models.TransientModel):
     """Choose where to escalate and read the note before it goes."""
@@ -38,4 +40,17 @@ class HelpdeskTicketEscalationWizard(models.TransientModel):
     def action_escalate(self):
         self.ensure_one()
         self.ticket_id.action_escalate(target_id=self.target_id.id)
-        return {"type": "ir.actions.act_window_close"}
+        escalation = self.ticket_id.escalation_ids.sorted("id")[-1:]
+        outcome = {
+            "sent": self.env._("sent by email"),
+            "queued": self.env._("queued for Microsoft Teams"),
+            "failed": self.env._("not delivered: %s", escalation.last_error or ""),
+        }.get(escalation.state, escalation.state)
+        return notify_and_close(
+            self.env._(
+                "Escalated to %(target)s: %(outcome)s.",
+                target=self.target_id.name,
+                outcome=outcome,
+            ),
+            "danger" if escalation.state == "failed" else "success",
+        )

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .notification import notify_and_close
+
 
 class HelpdeskTicketMonitoringWizard(models.TransientModel):
     _name = "helpdesk.ticket.monitoring.wizard"
@@ -21,4 +23,14 @@ class HelpdeskTicketMonitoringWizard(models.TransientModel):
             recurrence=self.recurrence,
             note=self.note,
         )
-        return {"type": "ir.actions.act_window_close"}
+        ticket = self.ticket_id
+        state = dict(
+            ticket._fields["monitoring_state"]._description_selection(self.env)
+        )
+        return notify_and_close(
+            self.env._(
+                "Check logged. Post-fix monitoring: %s.",
+                state[ticket.monitoring_state],
+            ),
+            "danger" if ticket.monitoring_state == "failed" else "success",
+        )

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .notification import notify_and_close
+
 
 class HelpdeskTicketStatusUpdateWizard(models.TransientModel):
     _name = "helpdesk.ticket.status.update.wizard"
@@ -38,4 +40,14 @@ class HelpdeskTicketStatusUpdateWizard(models.TransientModel):
     def action_send(self):
         self.ensure_one()
         self.ticket_id.action_post_status_update(self.body)
-        return {"type": "ir.actions.act_window_close"}
+        return notify_and_close(
+            self.env._(
+                "Update sent to %s recipients; the next one is due by %s.",
+                len(self.recipient_ids),
+                self.ticket_id.next_update_deadline
+                and fields.Datetime.context_timestamp(
+                    self, self.ticket_id.next_update_deadline
+                ).strftime("%H:%M")
+                or "-",
+            ),
+        )

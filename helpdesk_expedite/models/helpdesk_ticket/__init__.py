@@ -1,5 +1,5 @@
 # One file per incident phase, each extending helpdesk.ticket with that
-# phase's fields next to its methods (see readme/CONTRIBUTORS.md for the map).
+# phase's fields next to its methods (see readme/DEVELOP.md for the map).
 from . import (
     classification,
     closure,

@@ -21,6 +21,8 @@ CLASSIFICATION_FACTS = frozenset(
     }
 )
 DEFER_CLASSIFICATION = "helpdesk_expedite_defer_classification"
+# board order: the most urgent class first in every column
+CLASS_RANK = {"expedite": 0, "fixed_date": 1, "standard": 2, "intangible": 3}
 
 
 class HelpdeskTicket(models.Model):
@@ -47,6 +49,14 @@ class HelpdeskTicket(models.Model):
         groups=AGENT_GROUP,
     )
     classification_reason = fields.Text(readonly=True, groups=AGENT_GROUP)
+    class_of_service_rank = fields.Integer(
+        compute="_compute_class_of_service_rank", store=True, index=True
+    )
+    over_user_threshold = fields.Boolean(
+        string="Over the Expedite User Threshold",
+        compute="_compute_over_user_threshold",
+        search="_search_over_user_threshold",
+    )
 
     @api.constrains("class_of_service_locked", "class_of_service_lock_reason")
     def _check_lock_reason(self):
@@ -168,3 +178,33 @@ class HelpdeskTicket(models.Model):
         self._add_default_checks()
         if not self.acknowledged_date:
             self.action_acknowledge()
+        self.team_id._warn_if_over_expedite_limit(self)
+
+    @api.depends("class_of_service")
+    def _compute_class_of_service_rank(self):
+        for ticket in self:
+            ticket.class_of_service_rank = CLASS_RANK.get(ticket.class_of_service, 9)
+
+    def _compute_over_user_threshold(self):
+        threshold = self._get_expedite_user_threshold()
+        for ticket in self:
+            ticket.over_user_threshold = bool(threshold) and (
+                ticket.affected_user_count > threshold
+            )
+
+    def _search_over_user_threshold(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on the user threshold."))
+        threshold = self._get_expedite_user_threshold()
+        over = [("affected_user_count", ">", threshold)] if threshold else [(0, "=", 1)]
+        return over if (operator == "=") == value else ["!", *over]
+
+    def _get_expedite_user_threshold(self):
+        """The smallest "more affected users than" of the active Expedite
+        rules of the user's companies (0 when no rule counts users)."""
+        rules = self.env["helpdesk.expedite.rule"].search(
+            [("class_of_service", "=", "expedite"), ("affected_users_over", ">", 0)],
+            order="affected_users_over",
+            limit=1,
+        )
+        return rules.affected_users_over

@@ -30,7 +30,6 @@ class HelpdeskTicket(models.Model):
     @incident_action
     def action_escalate(self, target_id=None):
         """Escalate each ticket to ``target_id``, or the company's first target."""
-        Target = self.env["helpdesk.escalation.target"]
         closed = self.filtered("closed")
         if closed:
             raise UserError(
@@ -45,32 +44,15 @@ class HelpdeskTicket(models.Model):
             raise ValidationError(
                 self.env._("The escalation target must be given by its id.")
             )
-        escalations = self.env["helpdesk.ticket.escalation"]
-        for ticket in self:
-            target = (
-                Target.search([("id", "=", target_id)])
-                if target_id
-                else Target._get_default_target(ticket.company_id)
-            )
-            if target_id and target.company_id != ticket.company_id:
-                raise UserError(
-                    self.env._(
-                        "Escalation target %(target)s is not one of %(company)s's "
-                        "targets: choose an active target of the ticket's company.",
-                        target=target_id,
-                        company=ticket.company_id.name,
-                    )
+        # every ticket's target is checked before anything is sent
+        escalations = self.env["helpdesk.ticket.escalation"].create(
+            [
+                ticket._prepare_escalation_vals(
+                    ticket._get_escalation_target(target_id)
                 )
-            if not target:
-                raise UserError(
-                    self.env._(
-                        "No escalation target is configured for %s: add one "
-                        "under Helpdesk › Configuration › Escalation Targets.",
-                        ticket.company_id.name,
-                    )
-                )
-            target._check_channel_configuration()
-            escalations |= escalations.create(ticket._prepare_escalation_vals(target))
+                for ticket in self
+            ]
+        )
         escalations.action_send()
         now = fields.Datetime.now()
         self.filtered(lambda t: not t.escalated_date).write({"escalated_date": now})
@@ -86,6 +68,35 @@ class HelpdeskTicket(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return True
+
+    def _get_escalation_target(self, target_id):
+        """``target_id`` if it is an active target of the ticket's company the
+        user can read, else the company's first target; ready to send."""
+        self.ensure_one()
+        Target = self.env["helpdesk.escalation.target"]
+        if target_id:
+            target = Target.search([("id", "=", target_id)])
+            if target.company_id != self.company_id:
+                raise UserError(
+                    self.env._(
+                        "Escalation target %(target)s is not one of %(company)s's "
+                        "targets: choose an active target of the ticket's company.",
+                        target=target_id,
+                        company=self.company_id.name,
+                    )
+                )
+        else:
+            target = Target._get_default_target(self.company_id)
+        if not target:
+            raise UserError(
+                self.env._(
+                    "No escalation target is configured for %s: add one "
+                    "under Helpdesk › Configuration › Escalation Targets.",
+                    self.company_id.name,
+                )
+            )
+        target._check_channel_configuration()
+        return target
 
     def _prepare_escalation_vals(self, target):
         self.ensure_one()

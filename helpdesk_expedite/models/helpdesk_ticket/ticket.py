@@ -38,6 +38,17 @@ GUARDED_FIELDS = frozenset(
 )
 
 
+def _minutes_field(string):
+    """A measured duration in minutes from the report, averaged in reports."""
+    return fields.Float(
+        string=string,
+        compute="_compute_response_times",
+        store=True,
+        aggregator="avg",
+        groups=AGENT_GROUP,
+    )
+
+
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
@@ -51,34 +62,10 @@ class HelpdeskTicket(models.Model):
         ],
         compute="_compute_incident_phase",
     )
-    time_to_acknowledge = fields.Float(
-        string="Time to Acknowledge (min)",
-        compute="_compute_response_times",
-        store=True,
-        aggregator="avg",
-        groups=AGENT_GROUP,
-    )
-    time_to_escalate = fields.Float(
-        string="Time to Escalate (min)",
-        compute="_compute_response_times",
-        store=True,
-        aggregator="avg",
-        groups=AGENT_GROUP,
-    )
-    time_to_resolve = fields.Float(
-        string="Time to Resolve (min)",
-        compute="_compute_response_times",
-        store=True,
-        aggregator="avg",
-        groups=AGENT_GROUP,
-    )
-    time_to_close = fields.Float(
-        string="Time to Close (min)",
-        compute="_compute_response_times",
-        store=True,
-        aggregator="avg",
-        groups=AGENT_GROUP,
-    )
+    time_to_acknowledge = _minutes_field("Time to Acknowledge (min)")
+    time_to_escalate = _minutes_field("Time to Escalate (min)")
+    time_to_resolve = _minutes_field("Time to Resolve (min)")
+    time_to_close = _minutes_field("Time to Close (min)")
 
     @api.depends("closed", "monitoring_state", "root_cause", "root_cause_category_id")
     def _compute_incident_phase(self):

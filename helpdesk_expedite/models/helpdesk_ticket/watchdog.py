@@ -6,6 +6,7 @@ from markupsafe import escape
 from odoo import api, fields, models
 
 from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
+from ..db_locks import skip_when_locked
 from ..lifecycle_guard import system_write
 
 WATCHDOG_BATCH = 100
@@ -28,7 +29,8 @@ class HelpdeskTicket(models.Model):
         with system_write():
             for ticket in tickets:
                 ticket._report_overdue_update()
-        self._complete_monitoring_windows()
+        with skip_when_locked(self.env.cr, "Ending monitoring windows"):
+            self._complete_monitoring_windows()
         self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)
 
     def _newly_overdue_query(self):

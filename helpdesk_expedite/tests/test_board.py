@@ -1,0 +1,76 @@
+"""The manager's board and the agent's feedback: Expedite first, the user
+threshold from the rules, the team's Expedite WIP limit, wizard notices."""
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import ExpediteCase
+
+
+@tagged("post_install", "-at_install")
+class TestBoard(ExpediteCase):
+    def test_kanban_puts_expedite_first_in_a_column(self):
+        small = self._create_ticket(groups=[("G1", "Hanoi", 3)], name="Small")
+        big = self._create_ticket(name="Big")
+        self.assertEqual(big.class_of_service, "expedite")
+        view = self.env.ref("helpdesk_expedite.helpdesk_ticket_view_kanban")
+        order = self.Ticket.get_views([(view.id, "kanban")])["views"]["kanban"]
+        self.assertIn('default_order="class_of_service_rank', order["arch"])
+        ordered = self.Ticket.search(
+            [("id", "in", (small | big).ids)], order="class_of_service_rank, id"
+        )
+        self.assertEqual(ordered[0], big)
+
+    def test_user_threshold_filter_follows_the_rule(self):
+        rule = self.env.ref("helpdesk_expedite.rule_expedite_affected_users")
+        ticket_45 = self._create_ticket(groups=[("G1", "Hanoi", 45)], name="45")
+        domain = [("over_user_threshold", "=", True), ("id", "=", ticket_45.id)]
+        self.assertTrue(self.Ticket.search(domain), "45 > 25")
+        rule.affected_users_over = 50
+        self.assertFalse(self.Ticket.search(domain), "45 is not over 50")
+        self.assertFalse(ticket_45.over_user_threshold)
+
+    def test_wip_limit_warns_without_blocking(self):
+        self.team.expedite_wip_limit = 1
+        first = self._create_ticket(name="First incident")
+        self.assertFalse(self._notes(first, "over its limit"))
+        second = self._create_ticket(name="Second incident")
+        self.assertEqual(second.class_of_service, "expedite", "not blocked")
+        self.assertTrue(self._notes(second, "over its limit of 1"))
+        self.assertTrue(self.team.expedite_wip_exceeded)
+
+    def test_escalation_wizard_says_what_happened(self):
+        wizard = (
+            self.env["helpdesk.ticket.escalation.wizard"]
+            .with_context(default_ticket_id=self._create_ticket().id)
+            .create({})
+        )
+        action = wizard.action_escalate()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("sent by email", action["params"]["message"])
+        self.assertEqual(
+            action["params"]["next"]["type"], "ir.actions.act_window_close"
+        )
+
+    def test_monitoring_wizard_says_the_verdict(self):
+        ticket = self._create_ticket()
+        ticket.write({"root_cause": "Deployment", "resolution_summary": "Rollback"})
+        ticket.action_mark_resolved()
+        wizard = self.env["helpdesk.ticket.monitoring.wizard"].create(
+            {"ticket_id": ticket.id, "recurrence": True, "success_rate": 10}
+        )
+        action = wizard.action_log()
+        self.assertIn("Failed", action["params"]["message"])
+        self.assertEqual(action["params"]["type"], "danger")
+
+    def test_major_incidents_has_an_activity_view(self):
+        action = self.env.ref("helpdesk_expedite.helpdesk_ticket_expedite_action")
+        self.assertIn("activity", action.view_mode)
+        self.Ticket.get_views([(False, "activity")])
+
+    def test_team_members_command_is_unchanged(self):
+        # the WIP limit is a team setting with a default of 1
+        team = self.env["helpdesk.ticket.team"].create(
+            {"name": "New team", "user_ids": [Command.set(self.agent.ids)]}
+        )
+        self.assertEqual(team.expedite_wip_limit, 1)
