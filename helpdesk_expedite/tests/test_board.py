@@ -53,9 +53,7 @@ class TestBoard(ExpediteCase):
         )
 
     def test_monitoring_wizard_says_the_verdict(self):
-        ticket = self._create_ticket()
-        ticket.write({"root_cause": "Deployment", "resolution_summary": "Rollback"})
-        ticket.action_mark_resolved()
+        ticket = self._resolve(self._create_ticket())
         wizard = self.env["helpdesk.ticket.monitoring.wizard"].create(
             {"ticket_id": ticket.id, "recurrence": True, "success_rate": 10}
         )
