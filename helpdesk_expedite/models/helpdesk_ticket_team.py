@@ -17,11 +17,9 @@ class HelpdeskTicketTeam(models.Model):
         help="How many Expedite incidents the team works on at once. Above it "
         "the board and the chatter warn; nothing is blocked.",
     )
-    expedite_wip_exceeded = fields.Boolean(compute="_compute_incident_counts")
+    expedite_wip_exceeded = fields.Boolean(compute="_compute_expedite_wip_exceeded")
 
-    @api.depends(
-        "ticket_ids.class_of_service", "ticket_ids.stage_id", "expedite_wip_limit"
-    )
+    @api.depends("ticket_ids.class_of_service", "ticket_ids.stage_id")
     def _compute_incident_counts(self):
         """Counted in two grouped queries for all the teams on the board."""
         Ticket = self.env["helpdesk.ticket"]
@@ -39,6 +37,10 @@ class HelpdeskTicketTeam(models.Model):
         for team in self:
             team.expedite_ticket_count = open_counts.get(team, 0)
             team.update_overdue_ticket_count = overdue_counts.get(team, 0)
+
+    @api.depends("expedite_ticket_count", "expedite_wip_limit")
+    def _compute_expedite_wip_exceeded(self):
+        for team in self:
             team.expedite_wip_exceeded = bool(team.expedite_wip_limit) and (
                 team.expedite_ticket_count > team.expedite_wip_limit
             )

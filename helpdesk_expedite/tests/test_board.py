@@ -1,6 +1,8 @@
 """The manager's board and the agent's feedback: Expedite first, the user
 threshold from the rules, the team's Expedite WIP limit, wizard notices."""
 
+from datetime import datetime
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -72,3 +74,34 @@ class TestBoard(ExpediteCase):
             {"name": "New team", "user_ids": [Command.set(self.agent.ids)]}
         )
         self.assertEqual(team.expedite_wip_limit, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerLanguage(ExpediteCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("vi_VN")
+        cls.env["ir.module.module"].search(
+            [("name", "=", "helpdesk_expedite")]
+        )._load_module_terms(["helpdesk_expedite"], ["vi_VN"], overwrite=True)
+        cls.customer.write({"lang": "vi_VN", "tz": "Asia/Ho_Chi_Minh"})
+
+    def test_texts_for_a_vietnamese_customer_use_his_language_and_time(self):
+        with self.at(datetime(2026, 6, 15, 10, 0)):
+            ticket = self._create_scenario_ticket()
+            acknowledgement = ticket.status_update_ids.filtered(
+                lambda u: u.kind == "acknowledgement"
+            )
+            ticket.write({"root_cause": "Deployment", "resolution_summary": "Rollback"})
+            ticket.action_mark_resolved()
+            text = ticket._get_phase_update_text()
+        self.assertIn("Bản sửa lỗi", text)
+        self.assertIn("17:15", text, "10:15 UTC is 17:15 in Ho Chi Minh City")
+        self.assertIn("Asia/Ho_Chi_Minh", text)
+        self.assertNotIn("UTC", text)
+        self.assertNotIn("We have classified", acknowledgement.body)
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)], limit=1
+        )
+        self.assertTrue(mail)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
 from ..lifecycle_guard import incident_action, system_write
@@ -119,7 +120,8 @@ class HelpdeskTicket(models.Model):
                 vals["stage_id"] = ticket._get_in_progress_stage().id
             ticket.write(vals)
             ticket._add_status_update(
-                ticket._get_acknowledgement_text(), kind="acknowledgement"
+                ticket._for_customer()._get_acknowledgement_text(),
+                kind="acknowledgement",
             )
             ticket._send_customer_mail(
                 "helpdesk_expedite.mail_template_executive_acknowledgement"
@@ -169,30 +171,46 @@ class HelpdeskTicket(models.Model):
             ticket._send_customer_mail("helpdesk_expedite.mail_template_status_update")
         return True
 
+    def _for_customer(self):
+        """The ticket in its customer's language and time zone: texts the
+        customer reads are composed there, whoever sends them."""
+        partner = self.partner_id
+        return self.with_context(
+            lang=partner.lang or self.env.lang,
+            tz=partner.tz or self.env.context.get("tz") or "UTC",
+        )
+
     def _get_phase_update_text(self):
-        """A starting point for the next update, from the current phase."""
+        """A starting point for the next update, from the current phase, in
+        the customer's language and time zone."""
         self.ensure_one()
-        phase = self.incident_phase
+        ticket = self._for_customer()
+        _ = ticket.env._
+        phase = ticket.incident_phase
         if phase == "investigating":
-            return self.env._(
+            return _(
                 "We are still investigating the incident affecting %(service)s "
                 "(%(users)s users). Next update within %(minutes)s minutes.",
-                service=self.affected_service or self.name,
-                users=self.affected_user_count,
-                minutes=self.update_interval or 15,
+                service=ticket.affected_service or ticket.name,
+                users=ticket.affected_user_count,
+                minutes=ticket.update_interval or 15,
             )
         if phase == "identified":
-            return self.env._(
+            return _(
                 "We have identified the cause and are applying a fix. Next "
                 "update within %s minutes.",
-                self.update_interval or 15,
+                ticket.update_interval or 15,
             )
         if phase == "monitoring":
-            return self.env._(
+            return _(
                 "A fix is in place and we are watching the service until "
-                "%s (UTC) before asking you to confirm.",
-                fields.Datetime.to_string(self.monitoring_end_date),
+                "%(when)s (%(tz)s) before asking you to confirm.",
+                when=format_datetime(
+                    ticket.env,
+                    ticket.monitoring_end_date,
+                    tz=ticket.env.context["tz"],
+                    dt_format="short",
+                ),
+                tz=ticket.env.context["tz"],
             )
-        return self.env._(
-            "The service is working again. Please confirm on your ticket page."
-        )
+        return _("The service is working again. Please confirm on your ticket page.")

@@ -4,6 +4,7 @@ the other phases (recurrence, failed delivery) to whoever answers."""
 from markupsafe import escape
 
 from odoo import api, fields, models
+from odoo.tools import format_datetime
 
 from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
 from ..db_locks import skip_when_locked
@@ -64,20 +65,27 @@ class HelpdeskTicket(models.Model):
 
     def _report_overdue_update(self):
         self.ensure_one()
-        due = fields.Datetime.to_string(self.next_update_deadline)
+        leader = self.team_id.user_id
+        tz = leader.tz or self.user_id.tz or "UTC"
+        due = format_datetime(
+            self.env, self.next_update_deadline, tz=tz, dt_format="short"
+        )
         self.write({"watchdog_notified_deadline": self.next_update_deadline})
         self._alert_assignee(
             self.env._("Customer update overdue"),
             self.env._(
-                "The customer update promised for %s (UTC) has not been sent.", due
+                "The customer update promised for %(due)s (%(tz)s) has not been sent.",
+                due=due,
+                tz=tz,
             ),
             activity_type="helpdesk_expedite.mail_activity_type_update_overdue",
         )
-        leader = self.team_id.user_id
         self.message_post(
             body=self.env._(
-                "Customer update overdue since %(due)s (UTC) on this %(cos)s ticket.",
+                "Customer update overdue since %(due)s (%(tz)s) on this %(cos)s "
+                "ticket.",
                 due=due,
+                tz=tz,
                 cos=dict(CLASS_OF_SERVICE)[self.class_of_service],
             ),
             subtype_xmlid="mail.mt_note",
