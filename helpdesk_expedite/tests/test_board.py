@@ -93,8 +93,7 @@ class TestCustomerLanguage(ExpediteCase):
             acknowledgement = ticket.status_update_ids.filtered(
                 lambda u: u.kind == "acknowledgement"
             )
-            ticket.write({"root_cause": "Deployment", "resolution_summary": "Rollback"})
-            ticket.action_mark_resolved()
+            self._resolve(ticket)
             text = ticket._get_phase_update_text()
         self.assertIn("Bản sửa lỗi", text)
         self.assertIn("17:15", text, "10:15 UTC is 17:15 in Ho Chi Minh City")
