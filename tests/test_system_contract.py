@@ -1,4 +1,7 @@
-"""The contract of DESIGN.md §3-4, checked over XML-RPC on a running server."""
+"""The add-on's public contract, checked over XML-RPC on a running server:
+the models, fields (type, relation, selection values), methods and XML IDs
+that integrations and other add-ons rely on (listed below), which must not
+be renamed."""
 
 import xmlrpc.client
 

@@ -1,11 +1,13 @@
-# Odoo's own test runner (--test-enable) loads these; pytest collects every
-# test_*.py file, including the plain-Python ones that need no database.
+# Odoo's own test runner (--test-enable) loads the modules imported here;
+# pytest collects every test_*.py file. Both run the same test classes.
 from . import (
     test_bad_input,
     test_board,
     test_classification,
     test_escalation,
     test_leaks,
+    test_lib_classification,
+    test_lib_escalation,
     test_lifecycle,
     test_monitoring_feed,
     test_portal,

@@ -1,11 +1,25 @@
-"""Shared fixture: the exam-day incident of scenario 03, built from scratch."""
+"""Shared test bases and helpers of helpdesk_expedite; every test file uses them.
 
+- :class:`ExpediteCase` builds the exam-day incident from scratch: a helpdesk
+  team with its manager and an agent, a customer company with its exam
+  coordinator and director, an email escalation target, and the ticket
+  (53 students in three classes, exams blocked, the director involved).
+- :class:`ExpediteHttpCase` is the same behind a real HTTP server;
+  :class:`PortalIncidentCase` adds the coordinator's portal account, the
+  scenario ticket and the portal requests the customer makes.
+- :class:`PureCase` runs the plain-function tests of ``lib/`` (no database)
+  under pytest and under Odoo's own test runner alike; :func:`table` turns one
+  test method into one test per row.
+"""
+
+import functools
 from contextlib import contextmanager
 
 from freezegun import freeze_time
+from hypothesis import HealthCheck, settings
 
-from odoo import Command
-from odoo.tests import new_test_user
+from odoo import Command, http
+from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
 
 from odoo.addons.base.tests.common import BaseCommon
 from odoo.addons.mail.tests.common import MailCase
@@ -15,6 +29,77 @@ SCENARIO_GROUPS = [
     ("DATA101-SG", "Saigon", 18),
     ("MOBILE201-HN", "Hanoi", 15),
 ]
+ROOT_CAUSE = "A recent deployment caused database connection timeouts and a table lock."
+RESOLUTION = (
+    "Rolled back the deployment, restarted the application, cleared the database locks."
+)
+CONFIRM_NOTE = "The customer confirmed that the service works again."
+
+# Property tests: no time limits. CI machines are small and shared; a slow
+# draw or example there says nothing about the code under test.
+PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# ----------------------------------------------------------------------
+# Plain-function tests
+# ----------------------------------------------------------------------
+def table(*rows):
+    """Run the decorated test once per row, each row its own test method.
+
+    ``@table((0, "standard"), (26, "expedite"))`` on ``test_x(self, users,
+    expected)`` gives ``test_x_0`` and ``test_x_1``: both runners count,
+    name and report every row on its own. Only :class:`PureCase` subclasses
+    expand tables.
+    """
+
+    def decorate(func):
+        func.table_rows = rows
+        return func
+
+    return decorate
+
+
+def _row_test(func, row):
+    @functools.wraps(func)
+    def test(self):
+        return func(self, *row)
+
+    test.__doc__ = f"{func.__name__}{row!r}"
+    del test.table_rows
+    return test
+
+
+@tagged("post_install", "-at_install")
+class PureCase(BaseCase):
+    """Tests of plain functions: no registry, no cursor, no database."""
+
+    # __init_subclass__ returns None: there is nothing of super's to return
+    def __init_subclass__(cls, **kwargs):  # pylint: disable=missing-return
+        super().__init_subclass__(**kwargs)
+        for name, func in list(vars(cls).items()):
+            rows = getattr(func, "table_rows", None)
+            if rows is None:
+                continue
+            delattr(cls, name)
+            for index, row in enumerate(rows):
+                row = row if isinstance(row, tuple) else (row,)
+                setattr(cls, f"{name}_{index}", _row_test(func, row))
+
+
+# ----------------------------------------------------------------------
+# The incident in a database
+# ----------------------------------------------------------------------
+@contextmanager
+def frozen_at(env, when):
+    """Freeze the clock and the transaction timestamp (create_date)."""
+    cr = env.cr
+    previous = cr._now
+    with freeze_time(when):
+        cr._now = when
+        try:
+            yield
+        finally:
+            cr._now = previous
 
 
 class ExpediteCase(BaseCommon, MailCase):
@@ -28,19 +113,23 @@ class ExpediteCase(BaseCommon, MailCase):
             "teams.example.com,example.com,127.0.0.1",
         )
         cls.Ticket = cls.env["helpdesk.ticket"]
-        cls.manager = new_test_user(
-            cls.env,
-            login="expedite_manager",
-            name="Helpdesk Manager",
-            email="manager@example.com",
-            groups="helpdesk_mgmt.group_helpdesk_manager",
-        )
-        cls.agent = new_test_user(
-            cls.env,
-            login="expedite_agent",
-            name="Trung Agent",
-            email="agent@example.com",
-            groups="helpdesk_mgmt.group_helpdesk_user",
+        # passwords are the logins
+        cls.manager, cls.agent = (
+            new_test_user(cls.env, login=login, name=name, email=email, groups=group)
+            for login, name, email, group in (
+                (
+                    "expedite_manager",
+                    "Helpdesk Manager",
+                    "manager@example.com",
+                    "helpdesk_mgmt.group_helpdesk_manager",
+                ),
+                (
+                    "expedite_agent",
+                    "Trung Agent",
+                    "agent@example.com",
+                    "helpdesk_mgmt.group_helpdesk_user",
+                ),
+            )
         )
         cls.team = cls.env["helpdesk.ticket.team"].create(
             {
@@ -52,19 +141,14 @@ class ExpediteCase(BaseCommon, MailCase):
         cls.customer_company = cls.env["res.partner"].create(
             {"name": "Campus (test)", "is_company": True, "email": "campus@example.com"}
         )
-        cls.customer = cls.env["res.partner"].create(
-            {
-                "name": "Exam Coordinator",
-                "email": "coordinator@example.com",
-                "parent_id": cls.customer_company.id,
-            }
-        )
-        cls.executive = cls.env["res.partner"].create(
-            {
-                "name": "Campus Director",
-                "email": "director@example.com",
-                "parent_id": cls.customer_company.id,
-            }
+        cls.customer, cls.executive = cls.env["res.partner"].create(
+            [
+                {"name": name, "email": email, "parent_id": cls.customer_company.id}
+                for name, email in (
+                    ("Exam Coordinator", "coordinator@example.com"),
+                    ("Campus Director", "director@example.com"),
+                )
+            ]
         )
         cls.dev_team = cls.env["helpdesk.escalation.target"].create(
             {
@@ -79,6 +163,9 @@ class ExpediteCase(BaseCommon, MailCase):
             "helpdesk_mgmt.helpdesk_ticket_stage_in_progress"
         )
         cls.stage_done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        cls.stage_cancelled = cls.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_stage_cancelled"
+        )
         cls.stage_monitoring = cls.env.ref(
             "helpdesk_expedite.helpdesk_ticket_stage_monitoring"
         )
@@ -119,17 +206,40 @@ class ExpediteCase(BaseCommon, MailCase):
             **overrides,
         )
 
-    @contextmanager
+    @classmethod
+    def _resolve(cls, ticket, when=None, **values):
+        """Put the fix in place (root cause, resolution) at ``when``: the
+        ticket is resolved and its post-fix monitoring window starts."""
+        ticket.write(
+            {
+                "root_cause_category_id": cls.env.ref(
+                    "helpdesk_expedite.root_cause_category_deployment"
+                ).id,
+                "root_cause": ROOT_CAUSE,
+                "resolution_summary": RESOLUTION,
+                **values,
+            }
+        )
+        if when is None:
+            ticket.action_mark_resolved()
+        else:
+            with frozen_at(cls.env, when):
+                ticket.action_mark_resolved()
+        return ticket
+
+    @classmethod
+    def _portal_user(cls, login, partner=None, **partner_vals):
+        """A portal account for ``partner`` (a new partner made of
+        ``partner_vals`` when none is given); its password is its login."""
+        if partner is None:
+            partner = cls.env["res.partner"].create({"name": login, **partner_vals})
+        return new_test_user(
+            cls.env, login=login, groups="base.group_portal", partner_id=partner.id
+        )
+
     def at(self, when):
         """Freeze the clock and the transaction timestamp (create_date)."""
-        cr = self.env.cr
-        previous = cr._now
-        with freeze_time(when):
-            cr._now = when
-            try:
-                yield
-            finally:
-                cr._now = previous
+        return frozen_at(self.env, when)
 
     @staticmethod
     def _notes(ticket, text):
@@ -139,3 +249,42 @@ class ExpediteCase(BaseCommon, MailCase):
                 and text in (m.body or "")
             )
         )
+
+
+class ExpediteHttpCase(HttpCase, ExpediteCase):
+    """The incident's people and team, behind a real HTTP server."""
+
+
+class PortalIncidentCase(ExpediteHttpCase):
+    """A customer contact with a portal account, and the scenario ticket."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_user = cls._portal_user("incident_customer", cls.customer)
+        cls.ticket = cls._create_scenario_ticket()
+
+    def _open_ticket_page(self, ticket=None, login="incident_customer", **params):
+        ticket = ticket or self.ticket
+        if login:
+            self.authenticate(login, login)
+        query = "&".join(f"{key}={value}" for key, value in params.items())
+        response = self.url_open(f"/my/ticket/{ticket.id}?{query}")
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def _confirm(self, ticket=None, csrf=True, follow=True, **data):
+        """POST the customer's confirmation of the fix from the portal."""
+        ticket = ticket or self.ticket
+        if csrf:
+            data["csrf_token"] = http.Request.csrf_token(self)
+        return self.url_open(
+            f"/my/ticket/{ticket.id}/confirm_resolution",
+            data=data,
+            allow_redirects=follow,
+        )
+
+    def _confirmation_notes(self, ticket=None):
+        ticket = ticket or self.ticket
+        ticket.invalidate_recordset()
+        return ticket.message_ids.filtered(lambda m: CONFIRM_NOTE in (m.body or ""))

@@ -55,9 +55,7 @@ class TestBoard(ExpediteCase):
         )
 
     def test_monitoring_wizard_says_the_verdict(self):
-        ticket = self._create_ticket()
-        ticket.write({"root_cause": "Deployment", "resolution_summary": "Rollback"})
-        ticket.action_mark_resolved()
+        ticket = self._resolve(self._create_ticket())
         wizard = self.env["helpdesk.ticket.monitoring.wizard"].create(
             {"ticket_id": ticket.id, "recurrence": True, "success_rate": 10}
         )
@@ -95,8 +93,7 @@ class TestCustomerLanguage(ExpediteCase):
             acknowledgement = ticket.status_update_ids.filtered(
                 lambda u: u.kind == "acknowledgement"
             )
-            ticket.write({"root_cause": "Deployment", "resolution_summary": "Rollback"})
-            ticket.action_mark_resolved()
+            self._resolve(ticket)
             text = ticket._get_phase_update_text()
         self.assertIn("Bản sửa lỗi", text)
         self.assertIn("17:15", text, "10:15 UTC is 17:15 in Ho Chi Minh City")

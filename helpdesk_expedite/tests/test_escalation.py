@@ -39,6 +39,13 @@ class TestEscalation(ExpediteCase):
             yield
         self.assertIn(text, str(catcher.exception))
 
+    def _escalate_to_both_targets(self):
+        """Escalate the ticket by email (default target), then to Teams."""
+        with self.mock_mail_gateway():
+            self.ticket.action_escalate()
+            self.ticket.action_escalate(target_id=self.teams_target.id)
+        return self.ticket.escalation_ids
+
     def _escalation_mails(self):
         return self._new_mails.filtered(
             lambda m: m.model == "helpdesk.ticket.escalation"
@@ -213,10 +220,7 @@ class TestEscalation(ExpediteCase):
             escalation.action_mark_acknowledged()
 
     def test_mark_acknowledged_on_several_escalations(self):
-        with self.mock_mail_gateway():
-            self.ticket.action_escalate()
-            self.ticket.action_escalate(target_id=self.teams_target.id)
-        escalations = self.ticket.escalation_ids
+        escalations = self._escalate_to_both_targets()
         escalations.action_mark_acknowledged()
         self.assertEqual(set(escalations.mapped("state")), {"acknowledged"})
         self.assertEqual(escalations.acknowledged_by_id, self.env.user)
@@ -231,10 +235,7 @@ class TestEscalation(ExpediteCase):
             draft.action_mark_acknowledged()
 
     def test_retry_resends_failed_escalations_only(self):
-        with self.mock_mail_gateway():
-            self.ticket.action_escalate()
-            self.ticket.action_escalate(target_id=self.teams_target.id)
-        escalations = self.ticket.escalation_ids
+        escalations = self._escalate_to_both_targets()
         email = escalations.filtered(lambda e: e.channel == "email")
         teams = escalations - email
         teams.write({"state": "failed", "attempt_count": 5, "last_error": "HTTP 500"})

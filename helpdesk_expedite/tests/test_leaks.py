@@ -13,8 +13,9 @@ from datetime import timedelta
 from odoo import Command, fields, http
 from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
-from .test_portal import PortalIncidentCase
+from .common import PortalIncidentCase
 
 XSS = "<script>alert(1)</script>"
 XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -62,13 +63,7 @@ class TestNoLeaks(PortalIncidentCase):
             }
         )
         ticket.action_post_status_update(f"Cause found: {XSS}")
-        ticket.write(
-            {
-                "root_cause": "A deployment caused database connection timeouts.",
-                "resolution_summary": "Rolled back the deployment.",
-            }
-        )
-        ticket.action_mark_resolved()
+        self._resolve(ticket)
         ticket.action_log_monitoring(100.0, note=MARKERS["monitoring note"])
         ticket.monitoring_end_date = fields.Datetime.now() - timedelta(minutes=1)
         ticket.action_log_monitoring(100.0, note=MARKERS["monitoring note"])
@@ -138,6 +133,7 @@ class TestNoLeaks(PortalIncidentCase):
         all_text = "\n".join(text for texts in bodies.values() for text in texts)
         self.assertIn(XSS_ESCAPED, all_text, "the update and error are shown, escaped")
 
+    @mute_logger("odoo.http")  # the refusal is logged as a warning
     def test_portal_user_cannot_read_internal_fields_over_rpc(self):
         ticket = self._work_the_ticket()
         self.authenticate("incident_customer", "incident_customer")

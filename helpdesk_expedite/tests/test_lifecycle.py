@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import ExpediteCase
+from .common import RESOLUTION, ROOT_CAUSE, ExpediteCase
 
 T0 = datetime(2026, 6, 15, 9, 0, 0)
 
@@ -15,19 +15,6 @@ def minutes(n):
 
 @tagged("post_install", "-at_install")
 class TestIncidentLifecycle(ExpediteCase):
-    def _resolve(self, ticket, when):
-        ticket.write(
-            {
-                "root_cause_category_id": self.env.ref(
-                    "helpdesk_expedite.root_cause_category_deployment"
-                ).id,
-                "root_cause": "A recent deployment caused DB connection timeouts and a table lock.",
-                "resolution_summary": "Deployment rolled back, service restarted, locks cleared.",
-            }
-        )
-        with self.at(when):
-            ticket.action_mark_resolved()
-
     def test_exam_day_scenario_end_to_end(self):
         # 09:00 the report comes in: 53 students, 3 classes, 100% failure.
         with self.at(minutes(0)), self.mock_mail_gateway():
@@ -111,8 +98,8 @@ class TestIncidentLifecycle(ExpediteCase):
         self.assertIn("director@example.com", recipients)
         body = summaries[0]["body"]
         for expected in (
-            "DB connection timeouts and a table lock",
-            "Deployment rolled back",
+            ROOT_CAUSE,
+            RESOLUTION,
             "Rolled back latest deployment",
             "Checks: 3",
             "Latest success rate: 100%",
@@ -212,10 +199,9 @@ class TestClosureGate(ExpediteCase):
         ticket = self._create_scenario_ticket()
         with self.assertRaisesRegex(UserError, "customer confirmation"):
             ticket.with_user(self.agent).write({"stage_id": self.stage_done.id})
-        cancelled = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_cancelled")
         with self.assertRaisesRegex(UserError, "root cause"):
             (ticket | self._create_ticket(groups=[("A", "", 1)])).write(
-                {"stage_id": cancelled.id}
+                {"stage_id": self.stage_cancelled.id}
             )
         self.assertEqual(ticket.stage_id, self.stage_in_progress)
 

@@ -2,13 +2,12 @@
 
 import json
 
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
 
 from odoo.addons.helpdesk_expedite.controllers import monitoring_feed
 from odoo.addons.helpdesk_expedite.lib import monitoring
 
-from .common import SCENARIO_GROUPS
+from .common import ExpediteHttpCase
 
 ROUTE = "/helpdesk_expedite/monitoring/%s"
 GOOD_CHECK = {
@@ -21,49 +20,12 @@ GOOD_CHECK = {
 
 
 @tagged("post_install", "-at_install")
-class TestMonitoringFeed(HttpCase):
+class TestMonitoringFeed(ExpediteHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.agent = new_test_user(
-            cls.env,
-            login="feed_agent",
-            name="Feed Agent",
-            email="feed.agent@example.com",
-            groups="helpdesk_mgmt.group_helpdesk_user",
-        )
-        cls.team = cls.env["helpdesk.ticket.team"].create(
-            {"name": "Feed team (test)", "user_ids": [Command.set(cls.agent.ids)]}
-        )
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Feed Customer", "email": "feed.customer@example.com"}
-        )
-        cls.ticket = cls._create_ticket()
-        cls.ticket.write(
-            {
-                "root_cause": "Deployment caused database connection timeouts.",
-                "resolution_summary": "Rolled back the deployment.",
-            }
-        )
-        cls.ticket.action_mark_resolved()
+        cls.ticket = cls._resolve(cls._create_ticket())
         cls.token = cls.ticket.sudo().monitoring_token
-
-    @classmethod
-    def _create_ticket(cls, **overrides):
-        vals = {
-            "name": "Exam submission failure (feed test)",
-            "description": "<p>Students cannot submit their exams.</p>",
-            "team_id": cls.team.id,
-            "user_id": cls.agent.id,
-            "partner_id": cls.customer.id,
-            "failure_rate": 100.0,
-            "impact_line_ids": [
-                Command.create({"name": name, "location": loc, "affected_users": users})
-                for name, loc, users in SCENARIO_GROUPS
-            ],
-        }
-        vals.update(overrides)
-        return cls.env["helpdesk.ticket"].create(vals)
 
     def setUp(self):
         super().setUp()
@@ -120,6 +82,19 @@ class TestMonitoringFeed(HttpCase):
         if before is not None:
             self.assertEqual(self._snapshot(), before, "a refused request wrote data")
 
+    def _assert_values_refused(self, field, *values):
+        """Each value of ``field`` in an otherwise good check is refused
+        (400, the field named), and nothing is written; returns the
+        snapshot taken before."""
+        before = self._snapshot()
+        for value in values:
+            with self.subTest(**{field: value}):
+                response = self._post(
+                    body=dict(GOOD_CHECK, **{field: value}), token=self.token
+                )
+                self._assert_refused(response, 400, field, before=before)
+        return before
+
     # ------------------------------------------------------------------
     # accepted
     # ------------------------------------------------------------------
@@ -171,10 +146,7 @@ class TestMonitoringFeed(HttpCase):
         self.assertEqual(response.json()["monitoring_state"], "failed")
         self.env.invalidate_all()
         self.assertEqual(self.ticket.monitoring_state, "failed")
-        self.assertEqual(
-            self.ticket.stage_id,
-            self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress"),
-        )
+        self.assertEqual(self.ticket.stage_id, self.stage_in_progress)
 
     # ------------------------------------------------------------------
     # refused: nothing written
@@ -242,14 +214,11 @@ class TestMonitoringFeed(HttpCase):
         self._assert_refused(response, 404, before=before)
 
     def test_closed_ticket(self):
-        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
-        manager = new_test_user(
-            self.env,
-            login="feed_manager",
-            groups="helpdesk_mgmt.group_helpdesk_manager",
-        )
-        self.ticket.with_user(manager).write(
-            {"closure_override_reason": "Test: closed early", "stage_id": done.id}
+        self.ticket.with_user(self.manager).write(
+            {
+                "closure_override_reason": "Test: closed early",
+                "stage_id": self.stage_done.id,
+            }
         )
         self.assertTrue(self.ticket.closed)
         before = self._snapshot()
@@ -273,22 +242,12 @@ class TestMonitoringFeed(HttpCase):
         self._assert_refused(response, 409, before=before)
 
     def test_success_rate_out_of_range(self):
-        before = self._snapshot()
-        for rate in (150, -1, 100.01, 1e309):
-            with self.subTest(rate=rate):
-                response = self._post(
-                    body=dict(GOOD_CHECK, success_rate=rate), token=self.token
-                )
-                self._assert_refused(response, 400, "success_rate", before=before)
+        self._assert_values_refused("success_rate", 150, -1, 100.01, 1e309)
 
     def test_success_rate_not_a_number(self):
-        before = self._snapshot()
-        for rate in ("abc", "100", None, True, [100], {"v": 1}):
-            with self.subTest(rate=rate):
-                response = self._post(
-                    body=dict(GOOD_CHECK, success_rate=rate), token=self.token
-                )
-                self._assert_refused(response, 400, "success_rate", before=before)
+        before = self._assert_values_refused(
+            "success_rate", "abc", "100", None, True, [100], {"v": 1}
+        )
         # NaN and Infinity are accepted by Python's JSON parser: refuse them.
         for literal in (b"NaN", b"Infinity", b"-Infinity"):
             with self.subTest(literal=literal):
@@ -300,30 +259,15 @@ class TestMonitoringFeed(HttpCase):
         self._assert_refused(response, 400, "success_rate", before=before)
 
     def test_bad_timeout_errors(self):
-        before = self._snapshot()
-        for timeouts in (-1, 1.5, "3", True, None, 2**31, 10**30):
-            with self.subTest(timeouts=timeouts):
-                response = self._post(
-                    body=dict(GOOD_CHECK, timeout_errors=timeouts), token=self.token
-                )
-                self._assert_refused(response, 400, "timeout_errors", before=before)
+        self._assert_values_refused(
+            "timeout_errors", -1, 1.5, "3", True, None, 2**31, 10**30
+        )
 
     def test_bad_flags_and_note(self):
-        before = self._snapshot()
-        for key, value in (
-            ("manual_test_ok", "yes"),
-            ("manual_test_ok", 1),
-            ("recurrence", "false"),
-            ("recurrence", None),
-            ("note", 12),
-            ("note", ["a"]),
-            ("note", "x" * (monitoring.MAX_NOTE_CHARS + 1)),
-        ):
-            with self.subTest(key=key, value=value):
-                response = self._post(
-                    body=dict(GOOD_CHECK, **{key: value}), token=self.token
-                )
-                self._assert_refused(response, 400, key, before=before)
+        self._assert_values_refused("manual_test_ok", "yes", 1)
+        self._assert_values_refused("recurrence", "false", None)
+        too_long = "x" * (monitoring.MAX_NOTE_CHARS + 1)
+        self._assert_values_refused("note", 12, ["a"], too_long)
 
     def test_note_with_nul_character(self):
         """PostgreSQL refuses NUL in text: it must not turn into a 500."""

@@ -2,63 +2,11 @@
 
 from datetime import timedelta
 
-from odoo import Command, fields, http
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo import Command, fields
+from odoo.tests import tagged
+from odoo.tools import mute_logger
 
-from .common import ExpediteCase
-
-CONFIRM_NOTE = "The customer confirmed that the service works again."
-
-
-def resolve(ticket):
-    """Put a fix in place: root cause and resolution, monitoring starts."""
-    ticket.write(
-        {
-            "root_cause": "A deployment caused database connection timeouts.",
-            "resolution_summary": "Rolled back the deployment.",
-        }
-    )
-    ticket.action_mark_resolved()
-    return ticket
-
-
-class PortalIncidentCase(HttpCase, ExpediteCase):
-    """A customer contact with a portal account, and the scenario ticket."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="incident_customer",
-            groups="base.group_portal",
-            partner_id=cls.customer.id,
-        )
-        cls.ticket = cls._create_scenario_ticket()
-
-    def _open_ticket_page(self, ticket=None, login="incident_customer", **params):
-        ticket = ticket or self.ticket
-        if login:
-            self.authenticate(login, login)
-        query = "&".join(f"{key}={value}" for key, value in params.items())
-        response = self.url_open(f"/my/ticket/{ticket.id}?{query}")
-        self.assertEqual(response.status_code, 200)
-        return response
-
-    def _confirm(self, ticket=None, csrf=True, follow=True, **data):
-        ticket = ticket or self.ticket
-        if csrf:
-            data["csrf_token"] = http.Request.csrf_token(self)
-        return self.url_open(
-            f"/my/ticket/{ticket.id}/confirm_resolution",
-            data=data,
-            allow_redirects=follow,
-        )
-
-    def _confirmation_notes(self, ticket=None):
-        ticket = ticket or self.ticket
-        ticket.invalidate_recordset()
-        return ticket.message_ids.filtered(lambda m: CONFIRM_NOTE in (m.body or ""))
+from .common import PortalIncidentCase
 
 
 @tagged("post_install", "-at_install")
@@ -84,7 +32,7 @@ class TestPortalIncidentPanel(PortalIncidentCase):
         self.ticket.root_cause = "Deployment"
         page = self._open_ticket_page().text
         self.assertRegex(page, r'id="incident_phase"[^>]*>\s*Identified')
-        resolve(self.ticket)
+        self._resolve(self.ticket)
         page = self._open_ticket_page().text
         self.assertRegex(page, r'id="incident_phase"[^>]*>\s*Monitoring')
 
@@ -123,7 +71,7 @@ class TestPortalIncidentPanel(PortalIncidentCase):
         self.assertIn('id="incident_deadline"', page)
 
     def test_confirm_button_once_resolved(self):
-        resolve(self.ticket)
+        self._resolve(self.ticket)
         page = self._open_ticket_page().text
         self.assertIn('id="incident_confirm_button"', page)
         self.assertIn(f'action="/my/ticket/{self.ticket.id}/confirm_resolution"', page)
@@ -142,7 +90,7 @@ class TestPortalIncidentPanel(PortalIncidentCase):
 @tagged("post_install", "-at_install")
 class TestPortalConfirmResolution(PortalIncidentCase):
     def test_customer_confirms_once(self):
-        resolve(self.ticket)
+        self._resolve(self.ticket)
         self.authenticate("incident_customer", "incident_customer")
         response = self._confirm()
         self.assertEqual(response.status_code, 200)
@@ -159,7 +107,7 @@ class TestPortalConfirmResolution(PortalIncidentCase):
         self.assertEqual(self.ticket.customer_confirmed_date, confirmed_date)
 
     def test_get_changes_nothing(self):
-        resolve(self.ticket)
+        self._resolve(self.ticket)
         self.authenticate("incident_customer", "incident_customer")
         response = self.url_open(
             f"/my/ticket/{self.ticket.id}/confirm_resolution", allow_redirects=False
@@ -168,8 +116,9 @@ class TestPortalConfirmResolution(PortalIncidentCase):
         self.assertFalse(self.ticket.customer_confirmed)
         self.assertFalse(self._confirmation_notes())
 
+    @mute_logger("odoo.http")  # the refusal is logged as a warning
     def test_post_without_csrf_token_is_refused(self):
-        resolve(self.ticket)
+        self._resolve(self.ticket)
         self.authenticate("incident_customer", "incident_customer")
         response = self._confirm(csrf=False, follow=False, confirm="1")
         self.assertEqual(response.status_code, 400)
@@ -191,26 +140,15 @@ class TestPortalConfirmResolution(PortalIncidentCase):
         self.assertNotIn('id="incident_message"', page)
 
     def test_colleague_of_the_customer_may_confirm(self):
-        colleague = self.env["res.partner"].create(
-            {"name": "Dean", "parent_id": self.customer_company.id}
-        )
-        new_test_user(
-            self.env, login="dean", groups="base.group_portal", partner_id=colleague.id
-        )
-        resolve(self.ticket)
+        self._portal_user("dean", parent_id=self.customer_company.id)
+        self._resolve(self.ticket)
         self.authenticate("dean", "dean")
         self._confirm()
         self.assertTrue(self.ticket.customer_confirmed)
 
     def test_other_customer_cannot_confirm(self):
-        stranger = self.env["res.partner"].create({"name": "Other Campus"})
-        new_test_user(
-            self.env,
-            login="stranger",
-            groups="base.group_portal",
-            partner_id=stranger.id,
-        )
-        resolve(self.ticket)
+        self._portal_user("stranger")
+        self._resolve(self.ticket)
         self.authenticate("stranger", "stranger")
         response = self._confirm(follow=False)
         self.assertIn(response.status_code, (302, 303))
@@ -219,28 +157,22 @@ class TestPortalConfirmResolution(PortalIncidentCase):
 
     def test_agent_is_not_the_customer(self):
         """An agent sees the ticket but cannot confirm in the customer's name."""
-        resolve(self.ticket)
+        self._resolve(self.ticket)
         self.agent.password = "agent-password"
         self.authenticate(self.agent.login, "agent-password")
         self._confirm(follow=False)
         self.assertFalse(self.ticket.customer_confirmed)
 
     def test_follower_of_another_company_is_not_the_customer(self):
-        outsider = self.env["res.partner"].create({"name": "Outsider"})
-        new_test_user(
-            self.env,
-            login="outsider",
-            groups="base.group_portal",
-            partner_id=outsider.id,
-        )
-        self.ticket.message_subscribe(partner_ids=outsider.ids)
-        resolve(self.ticket)
+        outsider = self._portal_user("outsider")
+        self.ticket.message_subscribe(partner_ids=outsider.partner_id.ids)
+        self._resolve(self.ticket)
         self.authenticate("outsider", "outsider")
         self._confirm(follow=False)
         self.assertFalse(self.ticket.customer_confirmed)
 
     def test_access_token_holder_may_confirm(self):
-        resolve(self.ticket)
+        self._resolve(self.ticket)
         token = self.ticket._portal_ensure_token()
         self.authenticate(None, None)
         response = self._confirm(access_token=token)
@@ -248,7 +180,7 @@ class TestPortalConfirmResolution(PortalIncidentCase):
         self.assertTrue(self.ticket.customer_confirmed)
 
     def test_wrong_access_token_is_refused(self):
-        resolve(self.ticket)
+        self._resolve(self.ticket)
         self.ticket._portal_ensure_token()
         self.authenticate(None, None)
         self._confirm(access_token="not-the-token", follow=False)
@@ -256,7 +188,7 @@ class TestPortalConfirmResolution(PortalIncidentCase):
 
     def test_wrong_token_does_not_help_a_follower(self):
         """A bogus token with read access is not 'holding the token'."""
-        resolve(self.ticket)
+        self._resolve(self.ticket)
         self.ticket._portal_ensure_token()
         self.agent.password = "agent-password"
         self.authenticate(self.agent.login, "agent-password")
@@ -264,7 +196,7 @@ class TestPortalConfirmResolution(PortalIncidentCase):
         self.assertFalse(self.ticket.customer_confirmed)
 
     def test_confirming_after_monitoring_passed_closes(self):
-        resolve(self.ticket)
+        self._resolve(self.ticket)
         self.ticket.monitoring_end_date = fields.Datetime.now() - timedelta(minutes=1)
         self.ticket.action_log_monitoring(100.0)
         self.assertEqual(self.ticket.monitoring_state, "passed")

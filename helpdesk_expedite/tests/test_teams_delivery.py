@@ -49,6 +49,14 @@ class FakeTeams:
         self.server.server_close()
         self.thread.join(5)
 
+    def wait_for_requests(self, count, timeout=5.0):
+        """Wait until ``count`` requests have been read: a client that gave up
+        waiting for the reply may return before this server's thread, on a
+        busy machine, has read its request."""
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+
     def script(self, *replies):
         self.replies = list(replies)
 
@@ -122,6 +130,13 @@ class TestTeamsDelivery(ExpediteCase):
     def _deliver(self, after=timedelta(0)):
         with freeze_time(self.now + after):
             self.Escalation._cron_deliver_escalations()
+
+    def _deliver_failing(self, after=timedelta(0)):
+        """A delivery run whose attempt fails: the failure must be logged as a
+        warning (captured here, so it stays out of the test log)."""
+        with self.assertLogs("odoo.addons.helpdesk_expedite", "WARNING") as logs:
+            self._deliver(after)
+        return " ".join(logs.output)
 
     def _card(self, request_index=0):
         payload = json.loads(self.teams.received[request_index]["body"])
@@ -231,8 +246,10 @@ class TestTeamsDelivery(ExpediteCase):
         self.teams.script((200, {}, READ_TIMEOUT + 1.0))
         escalation = self._escalate()
         started = time.monotonic()
-        self.Escalation._cron_deliver_escalations()
+        with self.assertLogs("odoo.addons.helpdesk_expedite", "WARNING"):
+            self.Escalation._cron_deliver_escalations()
         self.assertLess(time.monotonic() - started, READ_TIMEOUT + 0.9)
+        self.teams.wait_for_requests(1)
         self.assertEqual(len(self.teams.received), 1)
         self.assertEqual(escalation.state, "queued")
         self.assertEqual(escalation.attempt_count, 1)
@@ -243,7 +260,7 @@ class TestTeamsDelivery(ExpediteCase):
     def test_server_error_then_success_on_the_retry(self):
         self.teams.script((500, {}, 0), (200, {}, 0))
         escalation = self._escalate()
-        self._deliver()
+        self._deliver_failing()
         self.assertEqual(escalation.state, "queued")
         self.assertEqual(escalation.attempt_count, 1)
         self.assertIn("HTTP 500", escalation.last_error)
@@ -261,7 +278,7 @@ class TestTeamsDelivery(ExpediteCase):
     def test_rate_limited_waits_for_retry_after(self):
         self.teams.script((429, {"Retry-After": "120"}, 0), (200, {}, 0))
         escalation = self._escalate()
-        self._deliver()
+        self._deliver_failing()
         self.assertEqual(escalation.state, "queued")
         self.assertIn("HTTP 429", escalation.last_error)
         self.assertEqual(
@@ -276,7 +293,7 @@ class TestTeamsDelivery(ExpediteCase):
         self.teams.script((500, {}, 0))
         escalation = self._escalate()
         for attempt in range(1, 6):
-            self._deliver(timedelta(hours=attempt))
+            self._deliver_failing(timedelta(hours=attempt))
             self.assertEqual(escalation.attempt_count, attempt)
         self.assertEqual(len(self.teams.received), 5)
         self.assertEqual(escalation.state, "failed")
@@ -305,7 +322,8 @@ class TestTeamsDelivery(ExpediteCase):
             closed_port = probe.getsockname()[1]
         self.target.teams_webhook_url = f"http://127.0.0.1:{closed_port}{WEBHOOK_PATH}"
         escalation = self._escalate(user=self.agent)
-        self._deliver()
+        logged = self._deliver_failing()
+        self.assertNotIn(SECRET, logged)
         self.assertEqual(escalation.state, "queued")
         self.assertIn("ConnectionError", escalation.last_error)
         self.assertNotIn(SECRET, escalation.last_error)
@@ -335,7 +353,7 @@ class TestTeamsDelivery(ExpediteCase):
             "web.base.url", "http://odoo.example.com/" + "x" * 40_000
         )
         escalation = self._escalate()
-        self._deliver()
+        self._deliver_failing()
         self.assertEqual(self.teams.received, [])
         self.assertEqual(escalation.state, "failed")
         self.assertIn("cannot fit", escalation.last_error)

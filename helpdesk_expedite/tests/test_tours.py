@@ -3,13 +3,13 @@ impact scope in the back office and sees the ticket turn Expedite."""
 
 from odoo.tests import tagged
 
-from .test_portal import PortalIncidentCase, resolve
+from .common import PortalIncidentCase
 
 
 @tagged("post_install", "-at_install")
 class TestTours(PortalIncidentCase):
     def test_portal_customer_confirms_the_resolution(self):
-        resolve(self.ticket)
+        self._resolve(self.ticket)
         self.start_tour(
             f"/my/ticket/{self.ticket.id}",
             "helpdesk_expedite_portal_confirm",
