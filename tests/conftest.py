@@ -215,6 +215,26 @@ class OdooServer:
             note,
         )
 
+    def web_session(self, login, password):
+        """A requests session logged in to the web client as ``login``."""
+        import requests
+
+        session = requests.Session()
+        response = session.post(
+            f"{self.url}/web/session/authenticate",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {"db": self.db, "login": login, "password": password},
+            },
+            timeout=30,
+        )
+        response.raise_for_status()
+        result = response.json()
+        assert "error" not in result, result
+        assert result["result"]["uid"], result
+        return session
+
     def sql(self, query, params=()):
         """Run one statement on the server's database, as test setup that
         stands for time passing (not something a user could do)."""

@@ -15,21 +15,7 @@ INTERNAL_MARKERS = (
 
 
 def _portal_session(odoo_server, login="portal", password="portal"):
-    session = requests.Session()
-    response = session.post(
-        f"{odoo_server.url}/web/session/authenticate",
-        json={
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"db": odoo_server.db, "login": login, "password": password},
-        },
-        timeout=30,
-    )
-    response.raise_for_status()
-    result = response.json()
-    assert "error" not in result, result
-    assert result["result"]["uid"], result
-    return session
+    return odoo_server.web_session(login, password)
 
 
 @pytest.fixture(scope="module")

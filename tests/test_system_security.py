@@ -45,18 +45,7 @@ def _as(odoo_server, login):
 
 
 def _session(odoo_server, login):
-    session = requests.Session()
-    response = session.post(
-        f"{odoo_server.url}/web/session/authenticate",
-        json={
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"db": odoo_server.db, "login": login, "password": PASSWORD},
-        },
-        timeout=30,
-    )
-    assert response.json().get("result", {}).get("uid"), response.text
-    return session
+    return odoo_server.web_session(login, PASSWORD)
 
 
 def _csrf(session, url):

@@ -42,8 +42,7 @@ class HelpdeskTicketStatusUpdateWizard(models.TransientModel):
         self.ticket_id.action_post_status_update(self.body)
         return notify_and_close(
             self.env._(
-                "Update sent to %(count)s recipients; the next one is due by "
-                "%(due)s.",
+                "Update sent to %(count)s recipients; the next one is due by %(due)s.",
                 count=len(self.recipient_ids),
                 due=self.ticket_id.next_update_deadline
                 and fields.Datetime.context_timestamp(
