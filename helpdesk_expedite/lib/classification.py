@@ -61,6 +61,14 @@ def matched_conditions(rule, facts, _=identity):
     Returns the list of explanations when all conditions hold, else None.
     A rule without any condition matches everything, with no explanation.
     """
+    checks = _threshold_checks(rule, facts, _) + _flag_checks(rule, facts, _)
+    if all(ok for ok, _text in checks):
+        return [text for _ok, text in checks]
+    return None
+
+
+def _threshold_checks(rule, facts, _):
+    """(holds, explanation) of each numeric condition the rule uses."""
     checks = []
     if rule.affected_users_over:
         checks.append(
@@ -95,17 +103,25 @@ def matched_conditions(rule, facts, _=identity):
                 ),
             )
         )
-    if rule.require_critical_activity_blocked:
-        checks.append(
-            (facts.critical_activity_blocked, _("a critical activity is blocked"))
-        )
-    if rule.require_executive:
-        checks.append((facts.executive_involved, _("executives are involved")))
-    if rule.require_deadline:
-        checks.append((facts.has_deadline, _("a deadline is set")))
-    if all(ok for ok, _text in checks):
-        return [text for _ok, text in checks]
-    return None
+    return checks
+
+
+def _flag_checks(rule, facts, _):
+    """(holds, explanation) of each yes/no condition the rule requires."""
+    flags = (
+        (
+            rule.require_critical_activity_blocked,
+            facts.critical_activity_blocked,
+            _("a critical activity is blocked"),
+        ),
+        (
+            rule.require_executive,
+            facts.executive_involved,
+            _("executives are involved"),
+        ),
+        (rule.require_deadline, facts.has_deadline, _("a deadline is set")),
+    )
+    return [(holds, text) for required, holds, text in flags if required]
 
 
 def classify(rules, facts, _=identity):

@@ -33,11 +33,31 @@ def escape_text(text, limit=None):
 
 
 def _card(snapshot, field_limit, _):
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": _card_body(snapshot, field_limit, _),
+    }
+    if snapshot.url:
+        card["actions"] = [
+            {"type": "Action.OpenUrl", "title": _("Open ticket"), "url": snapshot.url}
+        ]
+    return card
+
+
+def _card_body(snapshot, field_limit, _):
+    """Title, the summary's facts, and the users per group."""
     facts = [
         {"title": escape_text(label), "value": escape_text(value, field_limit)}
         for label, value in summary_facts(snapshot, _)
         if label != _("Link")
     ]
+    title = _(
+        "%(cos)s incident: %(title)s",
+        cos=snapshot.class_of_service,
+        title=snapshot.title,
+    )
     body = [
         {
             "type": "TextBlock",
@@ -45,14 +65,7 @@ def _card(snapshot, field_limit, _):
             "weight": "Bolder",
             "color": "Attention",
             "wrap": True,
-            "text": escape_text(
-                _(
-                    "%(cos)s incident: %(title)s",
-                    cos=snapshot.class_of_service,
-                    title=snapshot.title,
-                ),
-                field_limit,
-            ),
+            "text": escape_text(title, field_limit),
         },
         {"type": "FactSet", "facts": facts},
     ]
@@ -67,17 +80,7 @@ def _card(snapshot, field_limit, _):
                 ),
             }
         )
-    card = {
-        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-        "type": "AdaptiveCard",
-        "version": "1.4",
-        "body": body,
-    }
-    if snapshot.url:
-        card["actions"] = [
-            {"type": "Action.OpenUrl", "title": _("Open ticket"), "url": snapshot.url}
-        ]
-    return card
+    return body
 
 
 def build_payload(snapshot, _=identity):
