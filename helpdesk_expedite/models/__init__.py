@@ -1,4 +1,7 @@
-# The line mixin first: the ticket's line models inherit it.
+# The mixins first: the ticket and its line models inherit them.
+from . import lifecycle_guard_mixin
+
+# isort: split
 from . import helpdesk_ticket_line_mixin
 
 # isort: split

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .lifecycle_guard import check_guarded_defaults, check_guarded_fields
+from .lifecycle_guard import check_guarded_fields
 
 
 class HelpdeskTicketLineMixin(models.AbstractModel):
@@ -15,6 +15,7 @@ class HelpdeskTicketLineMixin(models.AbstractModel):
     """
 
     _name = "helpdesk.ticket.line.mixin"
+    _inherit = ["helpdesk.expedite.guarded.mixin"]
     _description = "Line of a Helpdesk Ticket"
     # ticket operation that each operation on a line needs
     _ticket_access_modes = {
@@ -23,7 +24,6 @@ class HelpdeskTicketLineMixin(models.AbstractModel):
         "write": "write",
         "unlink": "write",
     }
-    _guarded_fields = frozenset()
     _fixed_fields = frozenset({"ticket_id"})
 
     ticket_id = fields.Many2one(
@@ -32,11 +32,6 @@ class HelpdeskTicketLineMixin(models.AbstractModel):
     company_id = fields.Many2one(
         related="ticket_id.company_id", store=True, precompute=True
     )
-
-    @api.model
-    def default_get(self, fields_list):
-        check_guarded_defaults(self)
-        return super().default_get(fields_list)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 
 from ...lib import incident
 from ..constants import AGENT_GROUP
-from ..lifecycle_guard import check_guarded_defaults, check_guarded_fields
+from ..lifecycle_guard import check_guarded_fields
 from .classification import CLASSIFICATION_FACTS, DEFER_CLASSIFICATION
 
 # Set by the add-on's actions only (see lifecycle_guard): milestones, states,
@@ -50,7 +50,8 @@ def _minutes_field(string):
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "helpdesk.expedite.guarded.mixin"]
 
     _guarded_fields = GUARDED_FIELDS
     incident_phase = fields.Selection(
@@ -108,11 +109,6 @@ class HelpdeskTicket(models.Model):
                 if ticket.closed
                 else 0.0
             )
-
-    @api.model
-    def default_get(self, fields_list):
-        check_guarded_defaults(self)
-        return super().default_get(fields_list)
 
     @api.model_create_multi
     def create(self, vals_list):

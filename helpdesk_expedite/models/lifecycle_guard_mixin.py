@@ -1,0 +1,18 @@
+from odoo import api, models
+
+from .lifecycle_guard import check_guarded_defaults
+
+
+class HelpdeskExpediteGuardedMixin(models.AbstractModel):
+    """Refuses ``default_<field>`` context keys for the model's
+    ``_guarded_fields`` (see lifecycle_guard): over RPC a context default
+    would set them on create."""
+
+    _name = "helpdesk.expedite.guarded.mixin"
+    _description = "Fields Set by the Incident's Actions Only"
+    _guarded_fields = frozenset()
+
+    @api.model
+    def default_get(self, fields_list):
+        check_guarded_defaults(self)
+        return super().default_get(fields_list)
