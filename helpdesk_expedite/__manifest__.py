@@ -22,6 +22,7 @@
         "data/ir_cron_data.xml",
         "data/ir_config_parameter_data.xml",
         "report/helpdesk_incident_report.xml",
+        "report/helpdesk_incident_customer_report.xml",
         "views/helpdesk_expedite_rule_views.xml",
         "views/helpdesk_check_template_views.xml",
         "views/helpdesk_escalation_target_views.xml",

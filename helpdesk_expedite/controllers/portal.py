@@ -123,7 +123,38 @@ class ExpediteCustomerPortal(CustomerPortalHelpdesk):
             and not ticket_sudo.customer_confirmed
             and not ticket_sudo.closed,
             "confirmed": ticket_sudo.customer_confirmed,
+            "review_url": ticket_sudo.closed
+            and ticket_sudo.class_of_service == "expedite"
+            and f"/my/ticket/{ticket_sudo.id}/review",
         }
+
+    @http.route(
+        "/my/ticket/<int:ticket_id>/review",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+    )
+    def portal_ticket_review(self, ticket_id, access_token=None, **kw):
+        """The customer's copy of the incident review, once it is closed."""
+        try:
+            ticket_sudo = self._document_check_access(
+                "helpdesk.ticket", ticket_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if (
+            not may_act_as_customer(ticket_sudo, access_token)
+            or not ticket_sudo.closed
+            or ticket_sudo.class_of_service != "expedite"
+        ):
+            return request.redirect("/my")
+        return self._show_report(
+            ticket_sudo,
+            "pdf",
+            "helpdesk_expedite.action_report_incident_customer",
+            download=True,
+        )
 
     @http.route(
         "/my/ticket/<int:ticket_id>/confirm_resolution",

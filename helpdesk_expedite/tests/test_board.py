@@ -6,7 +6,7 @@ from datetime import datetime
 from odoo import Command
 from odoo.tests import tagged
 
-from .common import ExpediteCase
+from .common import ExpediteCase, PortalIncidentCase
 
 
 @tagged("post_install", "-at_install")
@@ -159,3 +159,53 @@ class TestScorecard(ExpediteCase):
             "Handling score",
         ):
             self.assertIn(text, html)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerReview(ExpediteCase):
+    def test_customer_copy_leaks_nothing_internal(self):
+        ticket = self._create_scenario_ticket(
+            findings="<p>INTERNAL-FINDING-5521</p>",
+            preliminary_assessment="INTERNAL-ASSESSMENT-5521",
+        )
+        ticket.action_escalate()
+        ticket.check_ids[:1].write({"result": "INTERNAL-CHECK-5521"})
+        self._resolve(ticket)
+        ticket.action_log_monitoring(100, note="INTERNAL-MONITOR-5521")
+        ticket.message_post(body="INTERNAL-NOTE-5521", subtype_xmlid="mail.mt_note")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "helpdesk_expedite.action_report_incident_customer", ticket.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn("What we told you", html)
+        self.assertIn(ticket.root_cause, html)
+        for marker in ("INTERNAL-", self.dev_team.name, "Handling score", "Escalated"):
+            self.assertNotIn(marker, html)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerReviewRoute(PortalIncidentCase):
+    def test_review_is_the_customers_once_closed(self):
+        url = f"/my/ticket/{self.ticket.id}/review"
+        self.authenticate("incident_customer", "incident_customer")
+        response = self.url_open(url, allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303), "not before closure")
+        self._resolve(self.ticket)
+        self.ticket.write({"closure_override_reason": "Test: close now"})
+        self.ticket.action_close()
+        self.assertTrue(self.ticket.closed)
+        page = self._open_ticket_page()
+        self.assertIn(url, page.text)
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment", response.headers.get("Content-Disposition", ""))
+        self.assertNotIn("Handling score", response.text)
+        # another portal user who follows the ticket is not its customer
+        follower = self._portal_user("review_follower")
+        self.ticket.message_subscribe(partner_ids=follower.partner_id.ids)
+        self.authenticate("review_follower", "review_follower")
+        response = self.url_open(url, allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303))

@@ -180,6 +180,18 @@ class HelpdeskTicket(models.Model):
         open_stages = stages.filtered(lambda s: not s.closed and not s.unattended)
         return open_stages[:1] or self.stage_id
 
+    def _get_report_base_filename(self):
+        """Name of the review's PDF (the portal's download uses it)."""
+        self.ensure_one()
+        return self.env._("Incident review %s", self.number or self.id)
+
+    def _get_customer_timeline(self):
+        """The milestones a customer may see (not the internal escalation)."""
+        internal = {self.env._("Escalated")}
+        return [
+            step for step in self._get_incident_timeline() if step[0] not in internal
+        ]
+
     def _get_incident_timeline(self):
         """(label, date, minutes since report) of each milestone reached."""
         self.ensure_one()
