@@ -8,6 +8,7 @@ from . import (
     classification,
     escalation_summary,
     incident,
+    matching,
     monitoring,
     retry,
     scorecard,

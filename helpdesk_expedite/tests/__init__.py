@@ -9,6 +9,7 @@ from . import (
     test_lib_classification,
     test_lib_escalation,
     test_lifecycle,
+    test_major_incident,
     test_monitoring_feed,
     test_portal,
     test_query_counts,

@@ -5,6 +5,7 @@ from . import (
     closure,
     escalation,
     impact,
+    major_incident,
     monitoring,
     resolution,
     response,

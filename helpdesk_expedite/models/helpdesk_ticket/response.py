@@ -178,6 +178,7 @@ class HelpdeskTicket(models.Model):
             )
             ticket._add_status_update(body, deadline=promised)
             ticket._send_customer_mail("helpdesk_expedite.mail_template_status_update")
+            ticket._fan_out_status_update(body)
         return True
 
     def _for_customer(self):
