@@ -39,14 +39,22 @@ class HelpdeskTicket(models.Model):
         string="Linked Tickets",
         groups=AGENT_GROUP,
     )
+    # precomputed: a new ticket has no linked tickets, and asking the
+    # database so would cost every create a query
     linked_ticket_count = fields.Integer(
-        compute="_compute_linked_ticket_count", store=True
+        compute="_compute_linked_ticket_count", store=True, precompute=True
     )
     service_match_key = fields.Char(
-        compute="_compute_match_keys", store=True, index="btree_not_null"
+        compute="_compute_match_keys",
+        store=True,
+        precompute=True,
+        index="btree_not_null",
     )
     error_match_key = fields.Char(
-        compute="_compute_match_keys", store=True, index="btree_not_null"
+        compute="_compute_match_keys",
+        store=True,
+        precompute=True,
+        index="btree_not_null",
     )
     major_incident_suggestion_id = fields.Many2one(
         "helpdesk.ticket",
@@ -64,17 +72,15 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("linked_ticket_ids")
     def _compute_linked_ticket_count(self):
-        counts = dict(
-            self.env["helpdesk.ticket"]
-            .sudo()
-            ._read_group(
-                [("major_incident_id", "in", self.ids)],
-                ["major_incident_id"],
-                ["__count"],
-            )
+        saved_ids = [id_ for id_ in self.ids if isinstance(id_, int)]
+        groups = saved_ids and self.env["helpdesk.ticket"].sudo()._read_group(
+            [("major_incident_id", "in", saved_ids)],
+            ["major_incident_id"],
+            ["__count"],
         )
+        counts = {major.id: count for major, count in groups or ()}
         for ticket in self:
-            ticket.linked_ticket_count = counts.get(ticket.sudo(), 0)
+            ticket.linked_ticket_count = counts.get(ticket.id, 0)
 
     @api.depends("affected_service", "error_message")
     def _compute_match_keys(self):

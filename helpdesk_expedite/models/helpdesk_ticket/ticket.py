@@ -122,9 +122,8 @@ class HelpdeskTicket(models.Model):
         ).create(vals_list)
         tickets = tickets.with_env(self.env)
         tickets._classify()
-        reporters = tickets.sudo().filtered("major_incident_id")
-        if reporters:
-            reporters._on_major_incident_links_changed(self.browse())
+        if any(vals.get("major_incident_id") for vals in vals_list):
+            tickets._on_major_incident_links_changed(self.browse())
         return tickets
 
     def write(self, vals):
