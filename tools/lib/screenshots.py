@@ -355,6 +355,27 @@ def save(png, path, max_width=None):
     log(f"{path.name}: {image.width}x{image.height}, {buffer.tell() // 1024} KB")
 
 
+def stack(*pngs):
+    """The images one above the other, on white, as PNG bytes."""
+    images = [Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
+    gap = 16
+    canvas = Image.new(
+        "RGB",
+        (
+            max(image.width for image in images),
+            sum(image.height for image in images) + gap * (len(images) - 1),
+        ),
+        "white",
+    )
+    top = 0
+    for image in images:
+        canvas.paste(image, (0, top))
+        top += image.height + gap
+    buffer = io.BytesIO()
+    canvas.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def assert_not_error_page(browser):
     state = browser.evaluate(
         """({
@@ -421,14 +442,23 @@ def backend_shots(browser, server, out_dir, ticket_id):
         max_width=1200,
     )
     browser.click("a[name='expedite_response']", page + " [name='status_update_ids']")
-    take(
-        browser,
-        out_dir,
-        "customer",
-        browser.clip([page + " [name='status_update_ids']"], full_width_of=page),
-        max_width=1200,
+    assert_not_error_page(browser)
+    updates = browser.screenshot(
+        browser.clip([page + " [name='status_update_ids']"], full_width_of=page)
     )
     browser.click("a[name='expedite_resolution']", page + " [name='root_cause']")
+    # The customer updates, then how and when the customer confirmed.
+    assert_not_error_page(browser)
+    confirmation = browser.screenshot(
+        browser.clip(
+            [
+                page + " .o_wrap_label:has-text(Customer Confirmed)",
+                page + " .o_wrap_label:has-text(Customer Confirmed Date)",
+                page + " [name='customer_confirmed_date']",
+            ]
+        )
+    )
+    save(stack(updates, confirmation), out_dir / "customer.png", max_width=1200)
     take(
         browser,
         out_dir,
@@ -488,7 +518,15 @@ def portal_shot(browser, server, out_dir, ticket_id):
     browser.viewport(390, 844, mobile=True)
     browser.login(server, PORTAL)
     browser.open(f"{server.url}/my/ticket/{ticket_id}", "#wrap")
-    height = min(browser.evaluate("document.documentElement.scrollHeight"), 2400)
+    # The page down to the message history (helpdesk_mgmt's #task_chat).
+    height = browser.evaluate(
+        """(() => {
+            const chat = document.querySelector('#task_chat');
+            return chat ? chat.getBoundingClientRect().top + window.scrollY
+                        : document.documentElement.scrollHeight;
+        })()"""
+    )
+    height = min(round(height), 2400)
     browser.viewport(390, height, mobile=True)
     time.sleep(1.0)
     take(browser, out_dir, "portal-ticket-mobile")
