@@ -3,6 +3,7 @@
 from . import (
     classification,
     closure,
+    demo,
     escalation,
     impact,
     major_incident,
