@@ -7,9 +7,30 @@ import uuid
 
 import pytest
 
-from .test_system_scenario import _create_incident
-
 REPORTERS = 30
+
+
+def _create_incident(odoo_server, refs, name, affected_service):
+    """The scenario's Expedite ticket, over JSON-RPC."""
+    return odoo_server.json_execute(
+        "helpdesk.ticket",
+        "create",
+        {
+            "name": name,
+            "description": "<p>Students cannot submit their exams.</p>",
+            "team_id": refs["team"],
+            "user_id": refs["agent"],
+            "partner_id": refs["customer"],
+            "affected_service": affected_service,
+            "failure_rate": 100.0,
+            "critical_activity_blocked": True,
+            "executive_partner_ids": [(6, 0, [refs["executive"]])],
+            "impact_line_ids": [
+                (0, 0, {"name": group, "affected_users": users})
+                for group, users in (("WEB102-HN", 20), ("DATA101-SG", 18))
+            ],
+        },
+    )
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +130,12 @@ def test_a_new_matching_report_is_suggested_and_an_unrelated_one_is_not(
         ex(
             "helpdesk.ticket",
             "create",
-            {"name": name, "team_id": refs["team"], "affected_service": service},
+            {
+                "name": name,
+                "description": "<p>Reported by phone.</p>",
+                "team_id": refs["team"],
+                "affected_service": service,
+            },
         )
         for name, service in (
             ("Submit fails", f"  {outage['service'].upper()}!"),
