@@ -28,7 +28,7 @@ WRITE_LINES_BECOMES_EXPEDITE = 70
 # the watchdog also looks for ticket mails to queue again after an SMTP outage
 WATCHDOG_NOTHING_DUE = 4
 WATCHDOG_3_OVERDUE = 95
-DASHBOARD_COUNTERS = 2
+DASHBOARD_COUNTERS = 1
 PORTAL_PAGE = 29
 
 
