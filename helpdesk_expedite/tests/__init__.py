@@ -5,6 +5,7 @@ from . import (
     test_board,
     test_classification,
     test_escalation,
+    test_escalation_ack,
     test_leaks,
     test_lib_classification,
     test_lib_escalation,

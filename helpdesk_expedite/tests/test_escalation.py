@@ -1,5 +1,6 @@
 """Escalating an incident by email, targets, acknowledgement and errors."""
 
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common import ExpediteCase
+from .common import SCENARIO_GROUPS, ExpediteCase
 
 WEBHOOK = "https://teams.example.com/workflows/abc/invoke?sig=SECRET"
 
@@ -100,19 +101,58 @@ class TestEscalation(ExpediteCase):
             self.assertEqual(mail.email_to, "dev@example.com")
             self.assertEqual(mail.recipient_ids, self.developer)
             mail.send()
-        subject = f"[ESCALATION] {self.ticket.number} {self.ticket.name}"
+        subject = (
+            f"[ESCALATION] {self.ticket.number} {self.ticket.name} "
+            "(53 users affected)"
+        )
         for recipient in ("dev@example.com", self.developer):
             self.assertSentEmail(
                 mail.email_from,
                 [recipient],
                 subject=subject,
-                body_content="20 + 18 + 15 = 53",
+                body_content="MOBILE201-HN",
             )
         self.assertIn("Final exams blocked", mail.body_html)
         self.assertEqual(escalation.state, "sent")
         self.assertTrue(escalation.sent_date)
         self.assertEqual(escalation.attempt_count, 1)
         self.assertTrue(self._notes(self.ticket, "Escalated to Dev Team (test)"))
+
+    def test_email_is_a_structured_summary_with_an_acknowledge_link(self):
+        with self.mock_mail_gateway():
+            self.ticket.action_escalate()
+        mail = self._escalation_mails()
+        escalation = self.ticket.escalation_ids
+        html = mail.body_html
+        # the impact groups as table rows, then the total
+        rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+        cells = [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S) for row in rows]
+        cells = [[re.sub(r"<[^>]+>", "", c).strip() for c in row] for row in cells]
+        for name, location, users in SCENARIO_GROUPS:
+            self.assertIn([name, location, str(users)], cells)
+        self.assertIn(["Total", "53"], cells)
+        for label, value in (
+            ("Failure rate", "100%"),
+            ("Error message", "System error - please contact administrator"),
+            ("Executive involvement", "Campus Director"),
+            ("Business impact", "Final exams blocked"),
+            ("Critical activity blocked", "Yes"),
+        ):
+            self.assertIn([label, value], cells)
+        self.assertIn(self.ticket._get_backend_url(), html)
+        ack_url = (
+            f"{self.ticket.get_base_url()}/helpdesk_expedite/escalation/"
+            f"{escalation.id}/acknowledge?token="
+        )
+        self.assertIn(ack_url, html)
+        self.assertNotIn("<pre", html)
+        # Odoo's light notification layout wraps it
+        self.assertIn("Dev Team (test)", html)
+        self.assertIn("Powered by", html)
+        # the plain summary (contract) is unchanged
+        self.assertIn("20 + 18 + 15 = 53", escalation.summary)
+        template = self.env.ref("helpdesk_expedite.mail_template_escalation")
+        self.assertTrue(template.description)
 
     def test_email_to_partners_only(self):
         target = self.Target.create(
