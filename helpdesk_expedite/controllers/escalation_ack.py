@@ -151,7 +151,7 @@ class EscalationAcknowledgeController(http.Controller):
         }
 
     def _refusal_values(self, title, detail, escalation=None):
-        values = {"state": "refused", "title": title, "detail": detail}
+        values = {"state": "refused", "heading": title, "detail": detail}
         # only a genuine (if expired or used) link shows what it was for
         if escalation:
             values.update(self._incident_values(escalation))
@@ -184,7 +184,7 @@ class EscalationAcknowledgeController(http.Controller):
         return {
             **self._incident_values(escalation),
             "state": "done",
-            "title": env._("Escalation acknowledged. Thank you."),
+            "heading": env._("Escalation acknowledged. Thank you."),
             "detail": env._(
                 "The helpdesk sees that %(who)s took it, %(minutes)s minutes "
                 "after it was sent.",

@@ -103,7 +103,7 @@ class HelpdeskTicketEscalation(models.Model):
     # part of every acknowledgement link's signature; a new one revokes the
     # links sent before (a resend makes one)
     acknowledge_nonce = fields.Char(
-        copy=False, default=_new_nonce, groups="base.group_system"
+        copy=False, default=lambda self: _new_nonce(), groups="base.group_system"
     )
     response_time = fields.Float(
         string="Response Time (min)",
@@ -210,15 +210,11 @@ class HelpdeskTicketEscalation(models.Model):
     def action_retry(self):
         """Send failed escalations again, with a fresh attempt budget."""
         failed = self.filtered(lambda e: e.state == "failed")
-        # a new nonce: links of the earlier attempts stop working
-        for escalation in failed:
-            escalation.write(
-                {
-                    "attempt_count": 0,
-                    "last_error": False,
-                    "acknowledge_nonce": _new_nonce(),
-                }
-            )
+        failed.write({"attempt_count": 0, "last_error": False})
+        # a new nonce: the links sent before stop working (the nonce is
+        # readable by no user, hence sudo; write access was checked above)
+        for escalation in failed.sudo():
+            escalation.acknowledge_nonce = _new_nonce()
         return failed.action_send()
 
     # ------------------------------------------------------------------
