@@ -102,8 +102,7 @@ class TestEscalation(ExpediteCase):
             self.assertEqual(mail.recipient_ids, self.developer)
             mail.send()
         subject = (
-            f"[ESCALATION] {self.ticket.number} {self.ticket.name} "
-            "(53 users affected)"
+            f"[ESCALATION] {self.ticket.number} {self.ticket.name} (53 users affected)"
         )
         for recipient in ("dev@example.com", self.developer):
             self.assertSentEmail(
