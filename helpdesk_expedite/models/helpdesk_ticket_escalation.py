@@ -109,7 +109,8 @@ class HelpdeskTicketEscalation(models.Model):
         string="Response Time (min)",
         compute="_compute_response_time",
         store=True,
-        help="Minutes from sending to acknowledgement.",
+        aggregator="avg",
+        help="Minutes from sending to acknowledgement (0 until acknowledged).",
     )
     attempt_count = fields.Integer(readonly=True)
     next_attempt_date = fields.Datetime(readonly=True, index=True)
