@@ -265,6 +265,34 @@ class TestEscalation(ExpediteCase):
         self.assertEqual(escalations.acknowledged_by_id, self.env.user)
         self.assertFalse(escalations.filtered("next_attempt_date"))
 
+    def test_response_analysis_averages_acknowledged_escalations(self):
+        """Escalation Response: minutes to acknowledge per target, the
+        escalations still waiting left out by the action's default filter."""
+        sent = fields.Datetime.now() - timedelta(hours=1)
+        other = self._create_scenario_ticket(name="Second outage")
+        third = self._create_scenario_ticket(name="Third outage")
+        with self.mock_mail_gateway(), freeze_time(sent):
+            (self.ticket | other | third).action_escalate()
+        first, second = (self.ticket | other).escalation_ids
+        with freeze_time(sent + timedelta(minutes=12)):
+            first.action_mark_acknowledged()
+        with freeze_time(sent + timedelta(minutes=4)):
+            second.action_mark_acknowledged()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "helpdesk_expedite.helpdesk_ticket_escalation_analysis_action"
+        )
+        self.assertEqual(action["context"], "{'search_default_acknowledged': 1}")
+        groups = self.Escalation.read_group(
+            [("state", "=", "acknowledged"), ("target_id", "=", self.dev_team.id)],
+            ["response_time:avg"],
+            ["target_id"],
+        )
+        self.assertEqual(len(groups), 1)
+        self.assertAlmostEqual(groups[0]["response_time"], 8.0)
+        # the ticket's scorecard has the time of its first escalation
+        self.assertEqual(self.ticket.escalation_ack_minutes, 12.0)
+        self.assertEqual(third.escalation_ack_minutes, 0.0)
+
     def test_draft_escalation_cannot_be_acknowledged(self):
         draft = self.Escalation.create(
             self.ticket._prepare_escalation_vals(self.dev_team)
