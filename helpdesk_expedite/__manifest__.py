@@ -39,6 +39,7 @@
         "views/helpdesk_ticket_team_views.xml",
         "views/res_config_settings_views.xml",
         "views/helpdesk_ticket_portal_templates.xml",
+        "views/escalation_acknowledge_templates.xml",
         "views/helpdesk_expedite_menus.xml",
     ],
     "demo": ["demo/helpdesk_expedite_demo.xml"],

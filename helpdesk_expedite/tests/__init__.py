@@ -6,6 +6,7 @@ from . import (
     test_classification,
     test_demo,
     test_escalation,
+    test_escalation_ack,
     test_leaks,
     test_lib_classification,
     test_lib_escalation,
