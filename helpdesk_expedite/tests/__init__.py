@@ -4,6 +4,7 @@ from . import (
     test_bad_input,
     test_board,
     test_classification,
+    test_customer_mails,
     test_escalation,
     test_leaks,
     test_lib_classification,

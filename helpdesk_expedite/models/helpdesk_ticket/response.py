@@ -189,6 +189,30 @@ class HelpdeskTicket(models.Model):
             tz=partner.tz or self.env.context.get("tz") or "UTC",
         )
 
+    def _get_customer_portal_url(self):
+        """The absolute link to the ticket's portal page, for the customer
+        mails. It carries no access token: one body goes to the customer and
+        to the executives alike (the customer's own token link is in the
+        mail layout's header, made for him alone)."""
+        # imported here: the controllers import the models package
+        from ...controllers.portal import portal_ticket_url
+
+        self.ensure_one()
+        return self.get_base_url() + portal_ticket_url(self)
+
+    def _get_customer_next_update(self):
+        """When the next update is due, as the customer reads it: in his
+        language and time zone, the zone named (empty when none is due)."""
+        self.ensure_one()
+        if not self.next_update_deadline or self.closed:
+            return ""
+        ticket = self._for_customer()
+        tz = ticket.env.context["tz"]
+        when = format_datetime(
+            ticket.env, self.next_update_deadline, tz=tz, dt_format="short"
+        )
+        return f"{when} ({tz})"
+
     def _get_phase_update_text(self):
         """A starting point for the next update, from the current phase, in
         the customer's language and time zone."""

@@ -1,0 +1,105 @@
+"""The customer mails (acknowledgement, status update, closure summary) as a
+Vietnamese customer and an executive receive them: Odoo's notification
+layout, the phase, the next update in the customer's own time, a button to
+the ticket's portal page, and the ticket's access token for the customer
+only."""
+
+from datetime import datetime, timedelta
+
+from odoo.tests import tagged
+
+from .common import ExpediteCase
+
+T0 = datetime(2026, 6, 15, 10, 0)  # 17:00 in Ho Chi Minh City
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerMails(ExpediteCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("vi_VN")
+        cls.customer.write({"lang": "vi_VN", "tz": "Asia/Ho_Chi_Minh"})
+        cls.executive.write({"lang": "en_US", "tz": "Europe/Paris"})
+
+    def _mail_to(self, partner, subject_part):
+        mails = [
+            mail
+            for mail in self._mails
+            if subject_part in mail["subject"]
+            and any(partner.email in address for address in mail["email_to"])
+        ]
+        self.assertEqual(len(mails), 1, f"one '{subject_part}' mail to {partner.name}")
+        return mails[0]
+
+    def _assert_customer_mail(self, ticket, mail):
+        body = mail["body"]
+        # the notification layout wraps the body: header with the company's
+        # footer, the ticket's name and the customer's language
+        self.assertIn("<html", body)
+        self.assertIn(ticket.company_id.name, body)
+        self.assertIn(ticket.name, body)
+        # a button to the ticket's portal page
+        self.assertIn("Open your ticket page", body)
+        self.assertIn(f'href="{ticket.get_base_url()}/my/ticket/{ticket.id}"', body)
+        return body
+
+    def test_acknowledgement_and_update_in_the_customers_time(self):
+        with self.at(T0), self.mock_mail_gateway():
+            ticket = self._create_scenario_ticket()
+        token = ticket.access_token
+        self.assertTrue(token)
+        body = self._assert_customer_mail(
+            ticket, self._mail_to(self.customer, "We are on it")
+        )
+        self.assertIn("Investigating", body, "the phase")
+        # next update 10:15 UTC = 17:15 in Ho Chi Minh City
+        self.assertIn("17:15", body)
+        self.assertIn("Asia/Ho_Chi_Minh", body)
+        self.assertNotIn("UTC", body)
+        self.assertIn(token, body, "the customer's own link carries his token")
+        executive_body = self._mail_to(self.executive, "We are on it")["body"]
+        self.assertIn(f"/my/ticket/{ticket.id}", executive_body)
+        self.assertNotIn(token, executive_body, "no token for an executive")
+
+        with self.at(T0 + timedelta(minutes=10)), self.mock_mail_gateway():
+            ticket.action_post_status_update("Rollback started.")
+        body = self._assert_customer_mail(ticket, self._mail_to(self.customer, "Update:"))
+        self.assertIn("Rollback started.", body)
+        self.assertIn("17:25", body, "10:25 UTC in the customer's time")
+        self.assertNotIn("UTC", body)
+        self.assertIn(token, body)
+        self.assertNotIn(token, self._mail_to(self.executive, "Update:")["body"])
+
+    def test_closure_summary(self):
+        with self.at(T0):
+            ticket = self._create_scenario_ticket()
+            self._resolve(ticket)
+            ticket.action_log_monitoring(100)
+        with self.at(T0 + timedelta(minutes=30)), self.mock_mail_gateway():
+            ticket.write({"closure_override_reason": "Test: close now"})
+            ticket.action_close()
+        self.assertTrue(ticket.closed)
+        body = self._assert_customer_mail(
+            ticket, self._mail_to(self.customer, "Resolved and closed")
+        )
+        self.assertIn("Resolved", body, "the phase")
+        self.assertIn(ticket.root_cause, body)
+        self.assertIn("17:00", body, "the timeline in the customer's time")
+        self.assertNotIn("UTC", body)
+        self.assertNotIn(
+            ticket.access_token,
+            self._mail_to(self.executive, "Resolved and closed")["body"],
+        )
+
+    def test_templates_use_the_layout_and_are_described(self):
+        for xmlid in (
+            "mail_template_executive_acknowledgement",
+            "mail_template_status_update",
+            "mail_template_closure_summary",
+        ):
+            template = self.env.ref(f"helpdesk_expedite.{xmlid}")
+            self.assertEqual(
+                template.email_layout_xmlid, "mail.mail_notification_light"
+            )
+            self.assertTrue(template.description)
