@@ -11,6 +11,7 @@ from . import (
     test_lib_escalation,
     test_lifecycle,
     test_monitoring_feed,
+    test_monitoring_feed_example,
     test_portal,
     test_query_counts,
     test_reports,
