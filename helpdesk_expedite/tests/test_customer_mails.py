@@ -64,7 +64,9 @@ class TestCustomerMails(ExpediteCase):
 
         with self.at(T0 + timedelta(minutes=10)), self.mock_mail_gateway():
             ticket.action_post_status_update("Rollback started.")
-        body = self._assert_customer_mail(ticket, self._mail_to(self.customer, "Update:"))
+        body = self._assert_customer_mail(
+            ticket, self._mail_to(self.customer, "Update:")
+        )
         self.assertIn("Rollback started.", body)
         self.assertIn("17:25", body, "10:25 UTC in the customer's time")
         self.assertNotIn("UTC", body)

@@ -58,7 +58,9 @@ class TestMonitoringFeedExample(ExpediteHttpCase):
         )
         portal = self._portal_user("feed_example_portal", self.customer)
         # the customer reads his ticket, not its feed's token
-        self.assertEqual(self.ticket.with_user(portal).read(["name"])[0]["id"], self.ticket.id)
+        self.assertEqual(
+            self.ticket.with_user(portal).read(["name"])[0]["id"], self.ticket.id
+        )
         for user in (employee, portal):
             for field in ("monitoring_feed_curl", "monitoring_feed_url"):
                 with (
