@@ -56,6 +56,8 @@ class TestCustomerMails(ExpediteCase):
         # next update 10:15 UTC = 17:15 in Ho Chi Minh City
         self.assertIn("17:15", body)
         self.assertIn("Asia/Ho_Chi_Minh", body)
+        self.assertIn("12:15", body, "and in the executive's time (Paris)")
+        self.assertIn("Europe/Paris", body)
         self.assertNotIn("UTC", body)
         self.assertIn(token, body, "the customer's own link carries his token")
         executive_body = self._mail_to(self.executive, "We are on it")["body"]

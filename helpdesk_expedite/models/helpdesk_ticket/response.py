@@ -201,17 +201,23 @@ class HelpdeskTicket(models.Model):
         return self.get_base_url() + portal_ticket_url(self)
 
     def _get_customer_next_update(self):
-        """When the next update is due, as the customer reads it: in his
-        language and time zone, the zone named (empty when none is due)."""
+        """When the next update is due, as the mail's readers read it: in
+        the customer's language and time zone, the zone named, then in the
+        other time zones of the executives (empty when none is due)."""
         self.ensure_one()
         if not self.next_update_deadline or self.closed:
             return ""
         ticket = self._for_customer()
-        tz = ticket.env.context["tz"]
-        when = format_datetime(
-            ticket.env, self.next_update_deadline, tz=tz, dt_format="short"
+        zones = [ticket.env.context["tz"]]
+        for zone in self.executive_partner_ids.mapped("tz"):
+            if zone and zone not in zones:
+                zones.append(zone)
+        deadline = self.next_update_deadline
+        return " · ".join(
+            f"{format_datetime(ticket.env, deadline, tz=zone, dt_format='short')}"
+            f" ({zone})"
+            for zone in zones
         )
-        return f"{when} ({tz})"
 
     def _get_phase_update_text(self):
         """A starting point for the next update, from the current phase, in
