@@ -200,6 +200,12 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         return self.get_base_url() + portal_ticket_url(self)
 
+    def _get_incident_phase_label(self):
+        """The phase as the mails name it, in the rendering language."""
+        self.ensure_one()
+        field = self._fields["incident_phase"]
+        return dict(field._description_selection(self.env)).get(self.incident_phase)
+
     def _get_customer_next_update(self):
         """When the next update is due, as the mail's readers read it: in
         the customer's language and time zone, the zone named, then in the
