@@ -44,6 +44,7 @@
     ],
     "demo": ["demo/helpdesk_expedite_demo.xml"],
     "assets": {
+        "web.assets_backend": ["helpdesk_expedite/static/src/**/*"],
         "web.assets_tests": ["helpdesk_expedite/static/tests/tours/*.js"],
     },
     "development_status": "Beta",

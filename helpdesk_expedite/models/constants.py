@@ -20,6 +20,9 @@ CONFIRMATION_CHANNELS = [
 # how a confirmation received outside the portal is recorded by an agent
 AGENT_CONFIRMATION_CHANNELS = ("email", "phone", "teams", "agent")
 
+# the monitoring feed's route, followed by /<ticket id>
+FEED_ROUTE = "/helpdesk_expedite/monitoring"
+
 # system parameters
 THRESHOLD_PARAM = "helpdesk_expedite.monitoring_success_threshold"
 ALLOWED_HOSTS_PARAM = "helpdesk_expedite.webhook_allowed_hosts"
