@@ -293,6 +293,26 @@ class TestEscalation(ExpediteCase):
         self.assertEqual(self.ticket.escalation_ack_minutes, 12.0)
         self.assertEqual(third.escalation_ack_minutes, 0.0)
 
+    def test_scorecard_times_the_first_answered_escalation(self):
+        """The Dev Team never answered the first mail; the on-call engineer
+        answered the second after 5 minutes: the ticket's figure is 5, not 0."""
+        on_call = self.Target.create(
+            {
+                "name": "On-call engineer",
+                "channel": "email",
+                "email": "oncall@example.com",
+            }
+        )
+        sent = fields.Datetime.now() - timedelta(hours=1)
+        with self.mock_mail_gateway(), freeze_time(sent):
+            self.ticket.action_escalate()
+        with self.mock_mail_gateway(), freeze_time(sent + timedelta(minutes=1)):
+            self.ticket.action_escalate(target_id=on_call.id)
+        answered = self.ticket.escalation_ids.filtered(lambda e: e.target_id == on_call)
+        with freeze_time(sent + timedelta(minutes=6)):
+            answered.action_mark_acknowledged()
+        self.assertEqual(self.ticket.escalation_ack_minutes, 5.0)
+
     def test_draft_escalation_cannot_be_acknowledged(self):
         draft = self.Escalation.create(
             self.ticket._prepare_escalation_vals(self.dev_team)

@@ -96,7 +96,10 @@ class HelpdeskTicket(models.Model):
     def _get_handling_facts(self, acknowledge_target):
         self.ensure_one()
         ticket = self.sudo()
-        escalation = ticket.escalation_ids.filtered("sent_date").sorted("sent_date")[:1]
+        sent = ticket.escalation_ids.filtered("sent_date").sorted("sent_date")
+        # the first escalation that was answered: one that went unanswered
+        # before it must not hide the time it took
+        escalation = sent.filtered("acknowledged_date")[:1] or sent[:1]
         return scorecard.HandlingFacts(
             reported=ticket.create_date,
             acknowledged=ticket.acknowledged_date,
