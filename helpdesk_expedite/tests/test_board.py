@@ -104,6 +104,11 @@ class TestCustomerLanguage(ExpediteCase):
             [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)], limit=1
         )
         self.assertTrue(mail)
+        # the acknowledgement itself: Vietnamese words, local time, no UTC
+        for expected in ("Xin chào", "Giai đoạn", "17:15", "Mở trang phiếu của bạn"):
+            self.assertIn(expected, mail.body_html)
+        for english in ("Hello", "Next update", "UTC"):
+            self.assertNotIn(english, mail.body_html)
 
 
 @tagged("post_install", "-at_install")
