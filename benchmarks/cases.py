@@ -362,6 +362,80 @@ class Delivery(Case):
         return DELIVERY_POSTS
 
 
+class LinkFanOut(Case):
+    """link reporters' tickets to a major incident in bulk, then one customer
+    update of the incident mailed once to each of their customers (each has
+    his own customer here): 100, then 1,000 in the same run."""
+
+    addon_only = True
+    su = True
+    SIZES = (100, 1000)
+
+    def prepare(self, env, fx):
+        Ticket = env["helpdesk.ticket"].with_context(**CONTEXT)
+        majors = Ticket.create(
+            [
+                {
+                    **_base_vals(fx, i),
+                    "name": f"Bench major incident {i}",
+                    "class_of_service": "expedite",
+                    "class_of_service_locked": True,
+                    "class_of_service_lock_reason": "Benchmark",
+                }
+                for i in range(len(self.SIZES))
+            ]
+        )
+        reporters = _bench_tickets(
+            env, sum(self.SIZES), [("class_of_service", "!=", "expedite")]
+        )
+        partners = env["res.partner"].create(
+            [
+                {"name": f"Bench reporter {i}", "email": f"reporter{i}@example.com"}
+                for i in range(len(reporters))
+            ]
+        )
+        env.cr.execute(
+            "UPDATE helpdesk_ticket t SET partner_id = p.pid FROM "
+            "(SELECT unnest(%s::int[]) AS tid, unnest(%s::int[]) AS pid) p "
+            "WHERE t.id = p.tid",
+            [reporters.ids, partners.ids],
+        )
+        env.invalidate_all()
+        return majors.ids, reporters.ids
+
+    def run(self, env, fx, state):
+        major_ids, reporter_ids = state
+        Ticket = env["helpdesk.ticket"].with_context(**CONTEXT)
+        out, start = {}, 0
+        for major_id, size in zip(major_ids, self.SIZES, strict=True):
+            reporters = Ticket.browse(reporter_ids[start : start + size])
+            start += size
+            for step, action in (
+                (
+                    "link",
+                    lambda r=reporters, m=major_id: r.action_link_to_major_incident(m),
+                ),
+                (
+                    "fan_out",
+                    lambda m=major_id: Ticket.browse(m).action_post_status_update(
+                        "Rollback in progress."
+                    ),
+                ),
+            ):
+                env.flush_all()
+                before = env.cr.sql_log_count
+                action()
+                env.flush_all()
+                out[f"{step}_queries_{size}"] = env.cr.sql_log_count - before
+        env.cr.execute(
+            "SELECT count(*) FROM mail_mail m JOIN mail_message mm "
+            "ON mm.id = m.mail_message_id WHERE mm.res_id = ANY(%s)",
+            [reporter_ids],
+        )
+        out["mails"] = env.cr.fetchone()[0]
+        return out
+
+
 class Xlsx(Case):
     """XLSX export of 10,000 tickets (report_xlsx, as the Print menu does)."""
 
@@ -399,6 +473,7 @@ CASES = {
     "major_list": MajorIncidentList,
     "pivot": IncidentPivot,
     "watchdog": Watchdog,
+    "link_fan_out": LinkFanOut,
     "delivery": Delivery,
     "xlsx": Xlsx,
     "pdf": Pdf,

@@ -44,6 +44,7 @@ ORM_CASES = [
     "major_list",
     "pivot",
     "watchdog",
+    "link_fan_out",
     "delivery",
     "xlsx",
 ]
@@ -60,6 +61,7 @@ LABELS = {
     "major_list": "Major Incidents list (count + page)",
     "pivot": "incident analysis pivot",
     "watchdog": "watchdog cron, 100 newly overdue",
+    "link_fan_out": "link reporters + one update fanned out, 100 vs 1,000",
     "delivery": "escalation delivery cron, 1,000 Teams posts",
     "xlsx": "XLSX export of 10,000 tickets",
     "pdf": "PDF incident report (scenario ticket)",
@@ -264,6 +266,32 @@ def evaluate(case, raw, fixtures):
             f"{q_e['median']:.0f} queries for {row['overdue']} overdue tickets among "
             f"{row['tickets']}; compare with a run of another size (--quick) for independence"
         )
+    elif case == "link_fan_out":
+        figures = {
+            f"{step}_{size}": statistics.median(
+                series(raw, addon, f"{step}_queries_{size}")
+            )
+            for step in ("link", "fan_out")
+            for size in (100, 1000)
+        }
+        row["queries"] = figures
+        mails = series(raw, addon, "mails")
+        row["note"] = (
+            f"queries: link {figures['link_100']:.0f} (100) → "
+            f"{figures['link_1000']:.0f} (1,000); fan-out "
+            f"{figures['fan_out_100']:.0f} → {figures['fan_out_1000']:.0f}; "
+            f"{mails[0] if mails else '?'} mails, one per customer"
+        )
+        checks += [
+            (
+                "link: fixed queries per batch",
+                figures["link_1000"] <= figures["link_100"] + 20,
+            ),
+            (
+                "fan-out: fixed queries per 50 mails",
+                figures["fan_out_1000"] <= figures["fan_out_100"] * 12,
+            ),
+        ]
     elif case == "delivery":
         rate = unit[addon] / t_e["median"]
         row["posts_per_second"] = rate
