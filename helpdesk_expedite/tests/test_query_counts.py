@@ -30,8 +30,8 @@ WATCHDOG_NOTHING_DUE = 4
 # activities, notes and the mark in batch, one digest per person notified
 # (the leader and the assignee here): was 95 with a mail per activity and
 # per note; 12 tickets cost the same as 3
-WATCHDOG_3_OVERDUE = 39
-WATCHDOG_12_OVERDUE = 39
+WATCHDOG_3_OVERDUE = 46
+WATCHDOG_12_OVERDUE = 46
 DASHBOARD_COUNTERS = 2
 PORTAL_PAGE = 29
 

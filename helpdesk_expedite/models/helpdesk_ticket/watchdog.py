@@ -134,7 +134,9 @@ class HelpdeskTicket(models.Model):
                 bodies=bodies, partner_ids=leader.partner_id.ids
             )
         for user, tickets in digests.items():
-            tickets._notify_overdue_digest(user)
+            # as for activities, nobody is notified of their own alerts
+            if user != self.env.user:
+                tickets._notify_overdue_digest(user)
 
     def _mark_overdue_reported(self):
         """Remember the lapsed deadline of each ticket: its period is then
@@ -164,7 +166,9 @@ class HelpdeskTicket(models.Model):
             ),
             items,
         )
-        self.env["mail.thread"].message_notify(
+        # on the first ticket (a notification, not in its chatter): a mail
+        # lost to an SMTP outage is queued again like the ticket's others
+        self[:1].message_notify(
             partner_ids=user.partner_id.ids,
             subject=self.env._("Customer updates overdue"),
             body=body,
