@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..lib import retry, teams_card
+from ..lib import retry, teams_card, webhook_post
 from .constants import ESCALATION_CHANNELS, TEAMS_TIMEOUT_PARAM
 from .db_locks import skip_when_locked
 from .lifecycle_guard import incident_action, system_write
@@ -18,6 +18,8 @@ _logger = logging.getLogger(__name__)
 
 TEAMS_TIMEOUT = (5, 15)  # connect, read seconds
 DELIVERY_BATCH = 20
+# posts in flight at once, then recorded and committed together
+DELIVERY_CONCURRENCY = 8
 MAX_REASON_CHARS = 80
 MAX_ERROR_CHARS = 300
 # Statuses whose Retry-After header tells when to try again.
@@ -198,29 +200,42 @@ class HelpdeskTicketEscalation(models.Model):
 
     @api.model
     def _cron_deliver_escalations(self, batch_size=DELIVERY_BATCH):
-        """Post due Teams escalations, locking and committing one at a time."""
+        """Post due Teams escalations: a few at once, each group locked,
+        posted concurrently and committed together."""
         done = 0
-        while done < batch_size and self._deliver_next_escalation():
-            done += 1
+        target = self.env["helpdesk.escalation.target"]
+        with webhook_post.WebhookPoster(
+            DELIVERY_CONCURRENCY, target._get_webhook_allowed_hosts()
+        ) as poster:
+            while done < batch_size:
+                count = self._deliver_next_escalations(
+                    poster, min(DELIVERY_CONCURRENCY, batch_size - done)
+                )
+                if not count:
+                    break
+                done += count
         remaining = self.search_count(self._due_domain())
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         if not remaining:
             self._schedule_next_delivery()
 
-    def _deliver_next_escalation(self):
-        """Lock, post and commit the next due escalation; False when none is
-        due or the table is locked (the next run catches up)."""
-        escalation = self.browse()
+    def _deliver_next_escalations(self, poster, limit):
+        """Lock, post and commit up to ``limit`` due escalations; how many
+        (0 when none is due or the table is locked: the next run catches up).
+
+        A crash after the posts and before the commit would post these
+        again: at most ``limit`` cards, hence a small ``limit``."""
+        escalations = self.browse()
         with skip_when_locked(self.env.cr, "Escalation delivery"):
-            escalation = self._lock_due_escalations(limit=1)
-        if not escalation:
-            return False
+            escalations = self._lock_due_escalations(limit=limit)
+        if not escalations:
+            return 0
         # once posted, the outcome is recorded whatever the wait: a rollback
-        # here would post the card a second time
+        # here would post the cards a second time
         with system_write():
-            escalation._deliver_teams()
+            escalations._deliver_teams(poster)
         self._commit_if_allowed()
-        return True
+        return len(escalations)
 
     def _due_domain(self):
         return [
@@ -258,37 +273,54 @@ class HelpdeskTicketEscalation(models.Model):
             self.ticket_id._get_incident_snapshot(), self.env._
         )
 
-    def _deliver_teams(self):
-        """POST the card once; record success, or the failure and next try."""
-        self.ensure_one()
-        if self.state != "queued":
-            return False
-        attempt = self.attempt_count + 1
-        try:
-            payload = self._prepare_teams_payload()
-        except ValueError as error:
-            return self._record_failure(retry.MAX_ATTEMPTS, str(error))
-        url = (self.target_id.sudo().teams_webhook_url or "").strip()
-        problem = self.target_id._get_webhook_url_problem(url)
-        if problem:
-            return self._record_failure(attempt, problem)
-        try:
-            # not following redirects: a redirect could lead inside the
-            # network; the body is not read, only the status line is kept
-            with requests.post(
-                url,
-                json=payload,
-                timeout=self._get_teams_timeout(),
-                allow_redirects=False,
-                stream=True,
-            ) as response:
-                return self._record_response(attempt, response)
-        except requests.RequestException as error:
-            return self._record_failure(attempt, self._describe_error(error))
-
-    def _record_response(self, attempt, response):
-        if 200 <= response.status_code < 300:
-            return self.write(
+    def _deliver_teams(self, poster=None):
+        """POST the card of each queued escalation once (concurrently, HTTP
+        only in the poster's threads); record each success, or the failure
+        and the next try, here in the cron's thread."""
+        if poster is None:
+            Target = self.env["helpdesk.escalation.target"]
+            with webhook_post.WebhookPoster(
+                DELIVERY_CONCURRENCY, Target._get_webhook_allowed_hosts()
+            ) as own_poster:
+                return self._deliver_teams(own_poster)
+        # the cron's bookkeeping (queued -> sent) is no news for the chatter
+        escalations = self.with_context(tracking_disable=True).filtered(
+            lambda e: e.state == "queued"
+        )
+        posts = []
+        for escalation in escalations:
+            attempt = escalation.attempt_count + 1
+            try:
+                payload = escalation._prepare_teams_payload()
+            except ValueError as error:
+                escalation._record_failure(retry.MAX_ATTEMPTS, str(error))
+                continue
+            url = (escalation.target_id.sudo().teams_webhook_url or "").strip()
+            posts.append((escalation, attempt, url, payload))
+        outcomes = poster.post_all(
+            [(url, payload) for _escalation, _attempt, url, payload in posts],
+            self._get_teams_timeout(),
+        )
+        sent = {}
+        for (escalation, attempt, _url, _payload), outcome in zip(
+            posts, outcomes, strict=True
+        ):
+            if outcome.problem:
+                escalation._record_failure(
+                    attempt,
+                    escalation.target_id._describe_webhook_problem(
+                        outcome.problem, outcome.detail
+                    ),
+                )
+            elif outcome.error is not None:
+                escalation._record_failure(attempt, self._describe_error(outcome.error))
+            elif 200 <= outcome.status_code < 300:
+                sent.setdefault(attempt, escalations.browse())
+                sent[attempt] |= escalation
+            else:
+                escalation._record_rejection(attempt, outcome)
+        for attempt, delivered in sent.items():
+            delivered.write(
                 {
                     "state": "sent",
                     "sent_date": fields.Datetime.now(),
@@ -297,12 +329,17 @@ class HelpdeskTicketEscalation(models.Model):
                     "last_error": False,
                 }
             )
+        return True
+
+    def _record_rejection(self, attempt, outcome):
+        """A reply other than 2xx: a failed attempt, retried when the
+        server asks (Retry-After) or after the back-off."""
         retry_after = None
-        if response.status_code in RETRY_AFTER_STATUSES:
-            retry_after = retry.parse_retry_after(response.headers.get("Retry-After"))
-        reason = (response.reason or "")[:MAX_REASON_CHARS]
+        if outcome.status_code in RETRY_AFTER_STATUSES:
+            retry_after = retry.parse_retry_after(outcome.retry_after)
+        reason = (outcome.reason or "")[:MAX_REASON_CHARS]
         return self._record_failure(
-            attempt, f"HTTP {response.status_code} {reason}".strip(), retry_after
+            attempt, f"HTTP {outcome.status_code} {reason}".strip(), retry_after
         )
 
     @staticmethod
