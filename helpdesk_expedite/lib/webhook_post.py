@@ -1,15 +1,13 @@
-"""Posting JSON to webhooks from a few threads at once (no ORM here).
+"""Posting JSON to webhooks over one kept-alive connection (no ORM here).
 
-The delivery cron prepares the payloads and records the outcomes in its own
-thread; only the network part runs here: the safety check of the URL, right
-before its post, then the POST. Each worker thread keeps one HTTP session,
-so consecutive posts to the same host reuse the connection (for HTTPS, the
-TLS handshake is made once per thread instead of once per post).
+The delivery cron prepares the payloads and records the outcomes; this
+module does the network part only: the safety check of the URL, right
+before its post, then the POST. One HTTP session serves a whole cron run,
+so consecutive posts to the same host reuse their connection (for HTTPS,
+one TLS handshake per run instead of one per post).
 """
 
 import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import requests
@@ -38,20 +36,11 @@ class PostOutcome:
 
 
 class WebhookPoster:
-    """A bounded pool of threads posting JSON payloads.
+    """Posts JSON payloads through one session; a context manager."""
 
-    Use as a context manager; :meth:`post_all` returns the outcomes in the
-    order of the posts given.
-    """
-
-    def __init__(self, workers, allowed_hosts=frozenset()):
+    def __init__(self, allowed_hosts=frozenset()):
         self.allowed_hosts = allowed_hosts
-        self._local = threading.local()
-        self._sessions = []
-        self._sessions_lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(
-            max_workers=max(1, workers), thread_name_prefix="webhook-post"
-        )
+        self.session = requests.Session()
 
     def __enter__(self):
         return self
@@ -60,20 +49,7 @@ class WebhookPoster:
         self.close()
 
     def close(self):
-        self._pool.shutdown(wait=True)
-        with self._sessions_lock:
-            for session in self._sessions:
-                session.close()
-            self._sessions.clear()
-
-    def post_all(self, posts, timeout):
-        """``posts``: (url, payload) pairs. Returns a :class:`PostOutcome`
-        each, once all are done."""
-        futures = [
-            self._pool.submit(self.post, url, payload, timeout)
-            for url, payload in posts
-        ]
-        return [future.result() for future in futures]
+        self.session.close()
 
     def post(self, url, payload, timeout):
         """Check ``url`` (it may have come to resolve to an internal address
@@ -83,7 +59,7 @@ class WebhookPoster:
         if problem:
             return PostOutcome(problem=problem, detail=detail)
         try:
-            with self._session().post(
+            with self.session.post(
                 url,
                 json=payload,
                 timeout=timeout,
@@ -99,14 +75,6 @@ class WebhookPoster:
                 return outcome
         except requests.RequestException as error:
             return PostOutcome(error=error)
-
-    def _session(self):
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = self._local.session = requests.Session()
-            with self._sessions_lock:
-                self._sessions.append(session)
-        return session
 
 
 def _drain_small_reply(response):

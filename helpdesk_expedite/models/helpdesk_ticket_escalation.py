@@ -18,8 +18,8 @@ _logger = logging.getLogger(__name__)
 
 TEAMS_TIMEOUT = (5, 15)  # connect, read seconds
 DELIVERY_BATCH = 20
-# posts in flight at once, then recorded and committed together
-DELIVERY_CONCURRENCY = 8
+# escalations whose cards are prepared together (then posted one by one)
+DELIVERY_PREPARE = 20
 MAX_REASON_CHARS = 80
 MAX_ERROR_CHARS = 300
 # Statuses whose Retry-After header tells when to try again.
@@ -200,42 +200,53 @@ class HelpdeskTicketEscalation(models.Model):
 
     @api.model
     def _cron_deliver_escalations(self, batch_size=DELIVERY_BATCH):
-        """Post due Teams escalations: a few at once, each group locked,
-        posted concurrently and committed together."""
+        """Post due Teams escalations one at a time, each locked while it is
+        posted and committed with its outcome: a crash can post again only
+        the card that was in flight. The cards are prepared by groups, and
+        one HTTP session serves the run."""
         done = 0
-        target = self.env["helpdesk.escalation.target"]
-        with webhook_post.WebhookPoster(
-            DELIVERY_CONCURRENCY, target._get_webhook_allowed_hosts()
-        ) as poster:
+        Target = self.env["helpdesk.escalation.target"]
+        with webhook_post.WebhookPoster(Target._get_webhook_allowed_hosts()) as poster:
             while done < batch_size:
-                count = self._deliver_next_escalations(
-                    poster, min(DELIVERY_CONCURRENCY, batch_size - done)
+                due = self.search(
+                    self._due_domain(),
+                    order="next_attempt_date, id",
+                    limit=min(DELIVERY_PREPARE, batch_size - done),
                 )
-                if not count:
+                if not due:
                     break
-                done += count
+                delivered = due._deliver_each(poster)
+                if not delivered:
+                    break  # all locked elsewhere: the next run catches up
+                done += delivered
         remaining = self.search_count(self._due_domain())
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         if not remaining:
             self._schedule_next_delivery()
 
-    def _deliver_next_escalations(self, poster, limit):
-        """Lock, post and commit up to ``limit`` due escalations; how many
-        (0 when none is due or the table is locked: the next run catches up).
-
-        A crash after the posts and before the commit would post these
-        again: at most ``limit`` cards, hence a small ``limit``."""
-        escalations = self.browse()
-        with skip_when_locked(self.env.cr, "Escalation delivery"):
-            escalations = self._lock_due_escalations(limit=limit)
-        if not escalations:
-            return 0
-        # once posted, the outcome is recorded whatever the wait: a rollback
-        # here would post the cards a second time
-        with system_write():
-            escalations._deliver_teams(poster)
-        self._commit_if_allowed()
-        return len(escalations)
+    def _deliver_each(self, poster):
+        """Lock, post and commit each of these escalations still due; how
+        many were posted or failed."""
+        # the cron's bookkeeping (queued -> sent) is no news for the chatter
+        escalations = self.with_context(tracking_disable=True)
+        payloads = escalations._prepare_teams_payloads()
+        timeout = self._get_teams_timeout()
+        done = 0
+        for escalation in escalations:
+            locked = self.browse()
+            with skip_when_locked(self.env.cr, "Escalation delivery"):
+                locked = escalation._lock_due_escalations(limit=1)
+            if not locked:
+                continue
+            # read again under the lock: another worker may have tried it
+            locked.invalidate_recordset(["state", "attempt_count"])
+            # once posted, the outcome is recorded whatever the wait: a
+            # rollback here would post the card a second time
+            with system_write():
+                escalation._deliver_teams(poster, payloads[escalation.id], timeout)
+            self._commit_if_allowed()
+            done += 1
+        return done
 
     def _due_domain(self):
         return [
@@ -245,10 +256,12 @@ class HelpdeskTicketEscalation(models.Model):
         ]
 
     def _lock_due_escalations(self, limit):
-        """Due escalations, row-locked; rows locked elsewhere are skipped."""
-        query = self._search(
-            self._due_domain(), order="next_attempt_date, id", limit=limit
-        )
+        """Due escalations (among these, when not empty), row-locked; rows
+        locked elsewhere are skipped."""
+        domain = self._due_domain()
+        if self:
+            domain += [("id", "in", self.ids)]
+        query = self._search(domain, order="next_attempt_date, id", limit=limit)
         rows = self.env.execute_query(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
         return self.browse([row[0] for row in rows])
 
@@ -273,54 +286,49 @@ class HelpdeskTicketEscalation(models.Model):
             self.ticket_id._get_incident_snapshot(), self.env._
         )
 
-    def _deliver_teams(self, poster=None):
-        """POST the card of each queued escalation once (concurrently, HTTP
-        only in the poster's threads); record each success, or the failure
-        and the next try, here in the cron's thread."""
+    def _prepare_teams_payloads(self):
+        """{escalation id: card payload, or the ValueError that prevents
+        it}, the cards of all these escalations read together."""
+        payloads = {}
+        for escalation in self:
+            try:
+                payloads[escalation.id] = escalation._prepare_teams_payload()
+            except ValueError as error:
+                payloads[escalation.id] = error
+        return payloads
+
+    def _deliver_teams(self, poster=None, payload=None, timeout=None):
+        """POST the card once; record success, or the failure and next try."""
+        self.ensure_one()
+        if self.state != "queued":
+            return False
         if poster is None:
             Target = self.env["helpdesk.escalation.target"]
             with webhook_post.WebhookPoster(
-                DELIVERY_CONCURRENCY, Target._get_webhook_allowed_hosts()
+                Target._get_webhook_allowed_hosts()
             ) as own_poster:
-                return self._deliver_teams(own_poster)
-        # the cron's bookkeeping (queued -> sent) is no news for the chatter
-        escalations = self.with_context(tracking_disable=True).filtered(
-            lambda e: e.state == "queued"
-        )
-        posts = []
-        for escalation in escalations:
-            attempt = escalation.attempt_count + 1
+                return self._deliver_teams(own_poster, payload, timeout)
+        attempt = self.attempt_count + 1
+        if payload is None:
             try:
-                payload = escalation._prepare_teams_payload()
+                payload = self._prepare_teams_payload()
             except ValueError as error:
-                escalation._record_failure(retry.MAX_ATTEMPTS, str(error))
-                continue
-            url = (escalation.target_id.sudo().teams_webhook_url or "").strip()
-            posts.append((escalation, attempt, url, payload))
-        outcomes = poster.post_all(
-            [(url, payload) for _escalation, _attempt, url, payload in posts],
-            self._get_teams_timeout(),
-        )
-        sent = {}
-        for (escalation, attempt, _url, _payload), outcome in zip(
-            posts, outcomes, strict=True
-        ):
-            if outcome.problem:
-                escalation._record_failure(
-                    attempt,
-                    escalation.target_id._describe_webhook_problem(
-                        outcome.problem, outcome.detail
-                    ),
-                )
-            elif outcome.error is not None:
-                escalation._record_failure(attempt, self._describe_error(outcome.error))
-            elif 200 <= outcome.status_code < 300:
-                sent.setdefault(attempt, escalations.browse())
-                sent[attempt] |= escalation
-            else:
-                escalation._record_rejection(attempt, outcome)
-        for attempt, delivered in sent.items():
-            delivered.write(
+                payload = error
+        if isinstance(payload, ValueError):
+            return self._record_failure(retry.MAX_ATTEMPTS, str(payload))
+        url = (self.target_id.sudo().teams_webhook_url or "").strip()
+        outcome = poster.post(url, payload, timeout or self._get_teams_timeout())
+        if outcome.problem:
+            return self._record_failure(
+                attempt,
+                self.target_id._describe_webhook_problem(
+                    outcome.problem, outcome.detail
+                ),
+            )
+        if outcome.error is not None:
+            return self._record_failure(attempt, self._describe_error(outcome.error))
+        if 200 <= outcome.status_code < 300:
+            return self.write(
                 {
                     "state": "sent",
                     "sent_date": fields.Datetime.now(),
@@ -329,7 +337,7 @@ class HelpdeskTicketEscalation(models.Model):
                     "last_error": False,
                 }
             )
-        return True
+        return self._record_rejection(attempt, outcome)
 
     def _record_rejection(self, attempt, outcome):
         """A reply other than 2xx: a failed attempt, retried when the
