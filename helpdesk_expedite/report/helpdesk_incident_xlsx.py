@@ -181,7 +181,9 @@ class HelpdeskIncidentXlsx(models.AbstractModel):
         def to_local(value):
             if not value:
                 return False
-            return pytz.utc.localize(value).astimezone(zone).replace(tzinfo=None)
+            # to the second, as Odoo shows it
+            local = pytz.utc.localize(value).astimezone(zone)
+            return local.replace(tzinfo=None, microsecond=0)
 
         return to_local
 

@@ -439,6 +439,17 @@ class TestIncidentReports(ExpediteHttpCase):
             plain.number, [r["Ticket"][0] for r in timeline], "every ticket reported"
         )
 
+    def test_agent_can_export_xlsx(self):
+        self.ticket.action_escalate(self.dev_team.id)
+        content, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.agent)
+            ._render_xlsx(XLSX_REPORT, self.ticket.ids, {})
+        )
+        sheets = self._read(content)
+        self.assertEqual(len(sheets["Escalations"]), 2)
+        self.assertEqual(len(sheets["Monitoring"]), 2)
+
     def test_xlsx_header_frozen_and_filtered(self):
         if openpyxl is None:
             self.skipTest("openpyxl is not installed")
