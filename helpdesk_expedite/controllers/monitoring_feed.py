@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from ..lib import monitoring
+from ..models.constants import FEED_ROUTE
 from ..models.db_locks import bounded_lock_wait
 
 MAX_BODY_BYTES = 4096
@@ -37,7 +38,7 @@ class MonitoringFeedController(http.Controller):
     """
 
     @http.route(
-        "/helpdesk_expedite/monitoring/<int:ticket_id>",
+        f"{FEED_ROUTE}/<int:ticket_id>",
         type="http",
         auth="none",
         methods=["POST"],

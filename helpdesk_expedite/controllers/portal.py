@@ -76,7 +76,10 @@ def may_act_as_customer(ticket_sudo, access_token):
 class ExpediteCustomerPortal(CustomerPortalHelpdesk):
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
-        if ticket.class_of_service in INCIDENT_CLASSES:
+        major = ticket.sudo().major_incident_id
+        if major:
+            values["incident"] = self._prepare_linked_incident_panel(major)
+        elif ticket.class_of_service in INCIDENT_CLASSES:
             values["incident"] = self._prepare_incident_panel(ticket)
         message = incident_messages(request.env).get(kwargs.get("incident_message"))
         values["incident_message"] = message and message[1]
@@ -127,6 +130,21 @@ class ExpediteCustomerPortal(CustomerPortalHelpdesk):
             and ticket_sudo.class_of_service == "expedite"
             and f"/my/ticket/{ticket_sudo.id}/review",
         }
+
+    def _prepare_linked_incident_panel(self, major_sudo):
+        """The major incident as a reporter's customer sees it: its phase,
+        cadence and published updates, nothing of its own customer (impact
+        groups, deadline, confirmation, review)."""
+        panel = self._prepare_incident_panel(major_sudo)
+        panel.update(
+            linked=True,
+            groups=[],
+            deadline=False,
+            can_confirm=False,
+            confirmed=False,
+            review_url=False,
+        )
+        return panel
 
     @http.route(
         "/my/ticket/<int:ticket_id>/review",

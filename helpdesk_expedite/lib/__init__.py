@@ -5,9 +5,11 @@ so every rule can be tested quickly and exhaustively without a database.
 """
 
 from . import (
+    ack_token,
     classification,
     escalation_summary,
     incident,
+    matching,
     monitoring,
     retry,
     scorecard,

@@ -17,6 +17,7 @@ class TicketFacts:
     critical_activity_blocked: bool = False
     executive_involved: bool = False
     has_deadline: bool = False
+    linked_ticket_count: int = 0
     team_id: int | None = None
     company_id: int | None = None
 
@@ -34,6 +35,7 @@ class Rule:
     affected_users_over: int = 0
     min_failure_rate: float = 0.0
     min_groups: int = 0
+    linked_tickets_over: int = 0
     require_critical_activity_blocked: bool = False
     require_executive: bool = False
     require_deadline: bool = False
@@ -100,6 +102,17 @@ def _threshold_checks(rule, facts, _):
                     "%(groups)s affected groups >= %(limit)s",
                     groups=facts.affected_group_count,
                     limit=rule.min_groups,
+                ),
+            )
+        )
+    if rule.linked_tickets_over:
+        checks.append(
+            (
+                facts.linked_ticket_count > rule.linked_tickets_over,
+                _(
+                    "%(tickets)s linked tickets > %(limit)s",
+                    tickets=facts.linked_ticket_count,
+                    limit=rule.linked_tickets_over,
                 ),
             )
         )

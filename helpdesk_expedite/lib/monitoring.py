@@ -1,6 +1,8 @@
 """Verdict of a post-fix monitoring window."""
 
+import json
 import math
+import shlex
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -85,3 +87,27 @@ def parse_check(payload):
         # PostgreSQL text cannot hold NUL characters.
         values["note"] = note.replace("\x00", "")
     return values
+
+
+EXAMPLE_CHECK = {
+    "success_rate": 100,
+    "timeout_errors": 0,
+    "manual_test_ok": True,
+    "recurrence": False,
+}
+
+
+def feed_curl_example(url, token):
+    """A one-line curl command that POSTs one passing check to ``url``,
+    the token in its header; every argument quoted for a POSIX shell."""
+    return " ".join(
+        [
+            "curl -X POST",
+            shlex.quote(url),
+            "-H 'Content-Type: application/json'",
+            "-H",
+            shlex.quote(f"X-Monitoring-Token: {token}"),
+            "-d",
+            shlex.quote(json.dumps(EXAMPLE_CHECK)),
+        ]
+    )

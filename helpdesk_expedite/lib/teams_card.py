@@ -32,17 +32,30 @@ def escape_text(text, limit=None):
     return _DOUBLE_BRACE.sub("{\u200b", text)
 
 
-def _card(snapshot, field_limit, _):
+def _card(snapshot, field_limit, _, acknowledge_url=""):
     card = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
         "version": "1.4",
         "body": _card_body(snapshot, field_limit, _),
     }
+    actions = []
+    if acknowledge_url:
+        # opens a confirmation page: a link previewer opening it changes nothing
+        actions.append(
+            {
+                "type": "Action.OpenUrl",
+                "title": _("Acknowledge"),
+                "url": acknowledge_url,
+                "style": "positive",
+            }
+        )
     if snapshot.url:
-        card["actions"] = [
+        actions.append(
             {"type": "Action.OpenUrl", "title": _("Open ticket"), "url": snapshot.url}
-        ]
+        )
+    if actions:
+        card["actions"] = actions
     return card
 
 
@@ -83,9 +96,12 @@ def _card_body(snapshot, field_limit, _):
     return body
 
 
-def build_payload(snapshot, _=identity):
+def build_payload(snapshot, _=identity, acknowledge_url=""):
     """Webhook payload for ``snapshot``, kept under MAX_PAYLOAD_BYTES by
-    truncating long texts further and further; ValueError if it cannot fit."""
+    truncating long texts further and further; ValueError if it cannot fit.
+
+    ``acknowledge_url``, when given, adds an "Acknowledge" button opening
+    the escalation's one-click acknowledgement page."""
     for field_limit in (4000, 1000, 250, 60):
         payload = {
             "type": "message",
@@ -93,7 +109,7 @@ def build_payload(snapshot, _=identity):
                 {
                     "contentType": CARD_CONTENT_TYPE,
                     "contentUrl": None,
-                    "content": _card(snapshot, field_limit, _),
+                    "content": _card(snapshot, field_limit, _, acknowledge_url),
                 }
             ],
         }

@@ -20,8 +20,13 @@ CONFIRMATION_CHANNELS = [
 # how a confirmation received outside the portal is recorded by an agent
 AGENT_CONFIRMATION_CHANNELS = ("email", "phone", "teams", "agent")
 
+# the monitoring feed's route, followed by /<ticket id>
+FEED_ROUTE = "/helpdesk_expedite/monitoring"
+
 # system parameters
 THRESHOLD_PARAM = "helpdesk_expedite.monitoring_success_threshold"
 ALLOWED_HOSTS_PARAM = "helpdesk_expedite.webhook_allowed_hosts"
 TEAMS_TIMEOUT_PARAM = "helpdesk_expedite.teams_timeout"
 ACK_TARGET_PARAM = "helpdesk_expedite.acknowledge_target_minutes"
+LINK_SUGGESTION_HOURS_PARAM = "helpdesk_expedite.link_suggestion_hours"
+ACK_LINK_HOURS_PARAM = "helpdesk_expedite.escalation_ack_link_hours"

@@ -33,6 +33,11 @@ class HelpdeskExpediteRule(models.Model):
         string="Minimum Affected Groups",
         help="Matches when at least this many groups are affected. 0: unused.",
     )
+    linked_tickets_over = fields.Integer(
+        string="More Linked Tickets Than",
+        help="Matches when strictly more tickets are linked to the ticket as "
+        "their major incident (a flood of reports). 0: unused.",
+    )
     require_critical_activity_blocked = fields.Boolean(
         string="Critical Activity Blocked"
     )
@@ -49,11 +54,18 @@ class HelpdeskExpediteRule(models.Model):
     )
 
     @api.constrains(
-        "affected_users_over", "min_failure_rate", "min_groups", "update_interval"
+        "affected_users_over",
+        "min_failure_rate",
+        "min_groups",
+        "linked_tickets_over",
+        "update_interval",
     )
     def _check_thresholds(self):
         for rule in self:
-            if rule.affected_users_over < 0 or rule.min_groups < 0:
+            if (
+                min(rule.affected_users_over, rule.min_groups, rule.linked_tickets_over)
+                < 0
+            ):
                 raise ValidationError(
                     self.env._("Rule %s: thresholds cannot be negative.", rule.name)
                 )
@@ -91,6 +103,7 @@ class HelpdeskExpediteRule(models.Model):
             affected_users_over=self.affected_users_over,
             min_failure_rate=self.min_failure_rate,
             min_groups=self.min_groups,
+            linked_tickets_over=self.linked_tickets_over,
             require_critical_activity_blocked=self.require_critical_activity_blocked,
             require_executive=self.require_executive,
             require_deadline=self.require_deadline,

@@ -1,16 +1,18 @@
 import logging
+import secrets
 import threading
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, consteq
+from odoo.tools.misc import hmac
 
-from ..lib import retry, teams_card, webhook_post
-from .constants import ESCALATION_CHANNELS, TEAMS_TIMEOUT_PARAM
+from ..lib import ack_token, retry, teams_card, webhook_post
+from .constants import ACK_LINK_HOURS_PARAM, ESCALATION_CHANNELS, TEAMS_TIMEOUT_PARAM
 from .db_locks import skip_when_locked
 from .lifecycle_guard import incident_action, system_write
 
@@ -24,6 +26,14 @@ MAX_REASON_CHARS = 80
 MAX_ERROR_CHARS = 300
 # Statuses whose Retry-After header tells when to try again.
 RETRY_AFTER_STATUSES = (429, 503)
+# the acknowledgement link: HMAC scope, route and default lifetime
+ACK_SCOPE = "helpdesk_expedite.escalation_ack"
+ACK_ROUTE = "/helpdesk_expedite/escalation/%s/acknowledge"
+DEFAULT_ACK_LINK_HOURS = 24
+
+
+def _new_nonce():
+    return secrets.token_hex(16)
 
 
 class HelpdeskTicketEscalation(models.Model):
@@ -42,6 +52,9 @@ class HelpdeskTicketEscalation(models.Model):
             "sent_date",
             "acknowledged_date",
             "acknowledged_by_id",
+            "acknowledged_by_name",
+            "acknowledged_via",
+            "acknowledge_nonce",
             "attempt_count",
             "next_attempt_date",
             "last_error",
@@ -81,11 +94,25 @@ class HelpdeskTicketEscalation(models.Model):
     sent_date = fields.Datetime(readonly=True)
     acknowledged_date = fields.Datetime(readonly=True)
     acknowledged_by_id = fields.Many2one("res.users", readonly=True)
+    # who acknowledged, as shown: the user's name, or the target's when the
+    # link was used without logging in
+    acknowledged_by_name = fields.Char(string="Acknowledger", readonly=True)
+    acknowledged_via = fields.Selection(
+        [("backend", "In Odoo"), ("link", "Acknowledgement link")],
+        string="Acknowledged Through",
+        readonly=True,
+    )
+    # part of every acknowledgement link's signature; a new one revokes the
+    # links sent before (a resend makes one)
+    acknowledge_nonce = fields.Char(
+        copy=False, default=lambda self: _new_nonce(), groups="base.group_system"
+    )
     response_time = fields.Float(
         string="Response Time (min)",
         compute="_compute_response_time",
         store=True,
-        help="Minutes from sending to acknowledgement.",
+        aggregator="avg",
+        help="Minutes from sending to acknowledgement (0 until acknowledged).",
     )
     attempt_count = fields.Integer(readonly=True)
     next_attempt_date = fields.Datetime(readonly=True, index=True)
@@ -132,6 +159,13 @@ class HelpdeskTicketEscalation(models.Model):
     @incident_action
     def action_mark_acknowledged(self):
         """Record that the target took the escalation: who, when, how fast."""
+        return self._mark_acknowledged(self.env.user, "backend")
+
+    def _mark_acknowledged(self, user, via):
+        """Acknowledge as ``user`` (a res.users, may be empty or the public
+        user: the target itself is then named), ``via`` "backend" or "link".
+        The caller may write guarded fields (``system_write`` or superuser).
+        """
         for escalation in self:
             if escalation.state not in ("sent", "queued", "failed"):
                 raise UserError(
@@ -140,22 +174,38 @@ class HelpdeskTicketEscalation(models.Model):
                         escalation.display_name,
                     )
                 )
-        self.write(
-            {
-                "state": "acknowledged",
-                "acknowledged_date": fields.Datetime.now(),
-                "acknowledged_by_id": self.env.uid,
-                "next_attempt_date": False,
-            }
-        )
+        known = user if user and not user._is_public() else user.browse()
+        now = fields.Datetime.now()
         for escalation in self:
-            escalation.ticket_id.message_post(
-                body=self.env._(
+            escalation.write(
+                {
+                    "state": "acknowledged",
+                    "acknowledged_date": now,
+                    "acknowledged_by_id": known.id,
+                    "acknowledged_by_name": known.name or escalation.target_id.name,
+                    "acknowledged_via": via,
+                    "next_attempt_date": False,
+                }
+            )
+        for escalation in self:
+            if via == "link":
+                body = self.env._(
+                    "%(who)s acknowledged the escalation to %(target)s through "
+                    "its link (%(minutes)s min).",
+                    who=escalation.acknowledged_by_name,
+                    target=escalation.target_id.name,
+                    minutes=round(escalation.response_time, 1),
+                )
+            else:
+                body = self.env._(
                     "%(target)s acknowledged the escalation (%(minutes)s min).",
                     target=escalation.target_id.name,
                     minutes=round(escalation.response_time, 1),
-                ),
+                )
+            escalation.ticket_id.message_post(
+                body=body,
                 subtype_xmlid="mail.mt_note",
+                author_id=known.partner_id.id or None,
             )
         return True
 
@@ -164,7 +214,59 @@ class HelpdeskTicketEscalation(models.Model):
         """Send failed escalations again, with a fresh attempt budget."""
         failed = self.filtered(lambda e: e.state == "failed")
         failed.write({"attempt_count": 0, "last_error": False})
+        # a new nonce: the links sent before stop working (the nonce is
+        # readable by no user, hence sudo; write access was checked above)
+        for escalation in failed.sudo():
+            escalation.acknowledge_nonce = _new_nonce()
         return failed.action_send()
+
+    # ------------------------------------------------------------------
+    # Acknowledgement link
+    # ------------------------------------------------------------------
+
+    def _get_acknowledge_url(self):
+        """Absolute URL of the one-click acknowledgement page, with a signed
+        token that expires (setting helpdesk_expedite.escalation_ack_link_hours,
+        24 by default) and works once."""
+        self.ensure_one()
+        path = ACK_ROUTE % self.id
+        query = urlencode({"token": self._get_acknowledge_token()})
+        return f"{self.get_base_url()}{path}?{query}"
+
+    def _get_acknowledge_token(self, expires=None):
+        """A token valid until ``expires`` (naive UTC datetime; default: now
+        plus the link's lifetime)."""
+        self.ensure_one()
+        if expires is None:
+            expires = fields.Datetime.now() + timedelta(
+                hours=self._get_acknowledge_link_hours()
+            )
+        expiry = ack_token.timestamp(expires)
+        return ack_token.make_token(expiry, self._sign_acknowledge(expiry))
+
+    def _check_acknowledge_token(self, token):
+        """ack_token.VALID, MALFORMED, INVALID or EXPIRED for ``token``."""
+        self.ensure_one()
+        if not self.sudo().acknowledge_nonce:
+            return ack_token.INVALID
+        return ack_token.check_token(
+            token,
+            ack_token.timestamp(fields.Datetime.now()),
+            self._sign_acknowledge,
+            consteq,
+        )
+
+    def _sign_acknowledge(self, expiry):
+        nonce = self.sudo().acknowledge_nonce or ""
+        return hmac(self.env(su=True), ACK_SCOPE, (self.id, int(expiry), nonce))
+
+    def _get_acknowledge_link_hours(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(ACK_LINK_HOURS_PARAM)
+        try:
+            hours = float(value) if value else DEFAULT_ACK_LINK_HOURS
+        except ValueError:
+            return DEFAULT_ACK_LINK_HOURS
+        return hours if 0 < hours <= 24 * 366 else DEFAULT_ACK_LINK_HOURS
 
     # ------------------------------------------------------------------
     # Delivery
@@ -283,7 +385,9 @@ class HelpdeskTicketEscalation(models.Model):
     def _prepare_teams_payload(self):
         self.ensure_one()
         return teams_card.build_payload(
-            self.ticket_id._get_incident_snapshot(), self.env._
+            self.ticket_id._get_incident_snapshot(),
+            self.env._,
+            acknowledge_url=self._get_acknowledge_url(),
         )
 
     def _prepare_teams_payloads(self):

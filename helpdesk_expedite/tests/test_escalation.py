@@ -1,5 +1,6 @@
 """Escalating an incident by email, targets, acknowledgement and errors."""
 
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common import ExpediteCase
+from .common import SCENARIO_GROUPS, ExpediteCase
 
 WEBHOOK = "https://teams.example.com/workflows/abc/invoke?sig=SECRET"
 
@@ -100,19 +101,57 @@ class TestEscalation(ExpediteCase):
             self.assertEqual(mail.email_to, "dev@example.com")
             self.assertEqual(mail.recipient_ids, self.developer)
             mail.send()
-        subject = f"[ESCALATION] {self.ticket.number} {self.ticket.name}"
+        subject = (
+            f"[ESCALATION] {self.ticket.number} {self.ticket.name} (53 users affected)"
+        )
         for recipient in ("dev@example.com", self.developer):
             self.assertSentEmail(
                 mail.email_from,
                 [recipient],
                 subject=subject,
-                body_content="20 + 18 + 15 = 53",
+                body_content="MOBILE201-HN",
             )
         self.assertIn("Final exams blocked", mail.body_html)
         self.assertEqual(escalation.state, "sent")
         self.assertTrue(escalation.sent_date)
         self.assertEqual(escalation.attempt_count, 1)
         self.assertTrue(self._notes(self.ticket, "Escalated to Dev Team (test)"))
+
+    def test_email_is_a_structured_summary_with_an_acknowledge_link(self):
+        with self.mock_mail_gateway():
+            self.ticket.action_escalate()
+        mail = self._escalation_mails()
+        escalation = self.ticket.escalation_ids
+        html = mail.body_html
+        # the impact groups as table rows, then the total
+        rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+        cells = [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S) for row in rows]
+        cells = [[re.sub(r"<[^>]+>", "", c).strip() for c in row] for row in cells]
+        for name, location, users in SCENARIO_GROUPS:
+            self.assertIn([name, location, str(users)], cells)
+        self.assertIn(["Total", "53"], cells)
+        for label, value in (
+            ("Failure rate", "100%"),
+            ("Error message", "System error - please contact administrator"),
+            ("Executive involvement", "Campus Director"),
+            ("Business impact", "Final exams blocked"),
+            ("Critical activity blocked", "Yes"),
+        ):
+            self.assertIn([label, value], cells)
+        self.assertIn(self.ticket._get_backend_url(), html)
+        ack_url = (
+            f"{self.ticket.get_base_url()}/helpdesk_expedite/escalation/"
+            f"{escalation.id}/acknowledge?token="
+        )
+        self.assertIn(ack_url, html)
+        self.assertNotIn("<pre", html)
+        # Odoo's light notification layout wraps it
+        self.assertIn("Dev Team (test)", html)
+        self.assertIn("Powered by", html)
+        # the plain summary (contract) is unchanged
+        self.assertIn("20 + 18 + 15 = 53", escalation.summary)
+        template = self.env.ref("helpdesk_expedite.mail_template_escalation")
+        self.assertTrue(template.description)
 
     def test_email_to_partners_only(self):
         target = self.Target.create(
@@ -225,6 +264,34 @@ class TestEscalation(ExpediteCase):
         self.assertEqual(set(escalations.mapped("state")), {"acknowledged"})
         self.assertEqual(escalations.acknowledged_by_id, self.env.user)
         self.assertFalse(escalations.filtered("next_attempt_date"))
+
+    def test_response_analysis_averages_acknowledged_escalations(self):
+        """Escalation Response: minutes to acknowledge per target, the
+        escalations still waiting left out by the action's default filter."""
+        sent = fields.Datetime.now() - timedelta(hours=1)
+        other = self._create_scenario_ticket(name="Second outage")
+        third = self._create_scenario_ticket(name="Third outage")
+        with self.mock_mail_gateway(), freeze_time(sent):
+            (self.ticket | other | third).action_escalate()
+        first, second = (self.ticket | other).escalation_ids
+        with freeze_time(sent + timedelta(minutes=12)):
+            first.action_mark_acknowledged()
+        with freeze_time(sent + timedelta(minutes=4)):
+            second.action_mark_acknowledged()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "helpdesk_expedite.helpdesk_ticket_escalation_analysis_action"
+        )
+        self.assertEqual(action["context"], "{'search_default_acknowledged': 1}")
+        groups = self.Escalation.read_group(
+            [("state", "=", "acknowledged"), ("target_id", "=", self.dev_team.id)],
+            ["response_time:avg"],
+            ["target_id"],
+        )
+        self.assertEqual(len(groups), 1)
+        self.assertAlmostEqual(groups[0]["response_time"], 8.0)
+        # the ticket's scorecard has the time of its first escalation
+        self.assertEqual(self.ticket.escalation_ack_minutes, 12.0)
+        self.assertEqual(third.escalation_ack_minutes, 0.0)
 
     def test_draft_escalation_cannot_be_acknowledged(self):
         draft = self.Escalation.create(

@@ -7,7 +7,12 @@ from email.utils import format_datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from odoo.addons.helpdesk_expedite.lib import escalation_summary, retry, teams_card
+from odoo.addons.helpdesk_expedite.lib import (
+    ack_token,
+    escalation_summary,
+    retry,
+    teams_card,
+)
 
 from .common import PROPERTY, PureCase, table
 
@@ -218,6 +223,15 @@ class TestTeamsCard(PureCase):
         self.assertLess(teams_card.payload_size(payload), teams_card.MAX_PAYLOAD_BYTES)
         json.dumps(payload, allow_nan=False)  # what requests sends
 
+    def test_build_payload_with_an_acknowledge_button(self):
+        url = "https://odoo.example.com/helpdesk_expedite/escalation/7/acknowledge?token=1.ab"
+        card = _card(teams_card.build_payload(SCENARIO, acknowledge_url=url))
+        acknowledge, open_ticket = card["actions"]
+        self.assertEqual(acknowledge["type"], "Action.OpenUrl")
+        self.assertEqual(acknowledge["title"], "Acknowledge")
+        self.assertEqual(acknowledge["url"], url)
+        self.assertEqual(open_ticket["title"], "Open ticket")
+
     def test_build_payload_escapes_user_text(self):
         snapshot = escalation_summary.IncidentSnapshot(
             reference="HT4", title="**Bold**", error_message="<script>*x*</script>"
@@ -293,3 +307,46 @@ class TestTeamsCard(PureCase):
             self.assertNotIn(char, "*_`~[]<>&")
             index += 1
         self.assertNotIn("{{", escaped)
+
+
+def _sign(expiry):
+    return f"{expiry:064x}"[-64:]
+
+
+class TestAckToken(PureCase):
+    """The acknowledgement link's token: shape, signature, then expiry."""
+
+    def _check(self, token, now=100):
+        return ack_token.check_token(token, now, _sign, lambda a, b: a == b)
+
+    def test_genuine_token_is_valid_until_it_expires(self):
+        token = ack_token.make_token(200, _sign(200))
+        self.assertEqual(self._check(token, now=199), ack_token.VALID)
+        self.assertEqual(self._check(token, now=200), ack_token.EXPIRED)
+
+    def test_altered_expiry_is_invalid_not_expired(self):
+        token = ack_token.make_token(50, _sign(200))
+        self.assertEqual(self._check(token), ack_token.INVALID)
+        token = ack_token.make_token(999, _sign(200))
+        self.assertEqual(self._check(token), ack_token.INVALID)
+
+    @table(
+        None,
+        "",
+        12,
+        "200",
+        "200.",
+        ".%s" % ("a" * 64),
+        "200.%s" % ("A" * 64),
+        "200.%s" % ("a" * 63),
+        "200.%s" % ("a" * 65),
+        "-200.%s" % ("a" * 64),
+        "1" * 13 + ".%s" % ("a" * 64),
+        "200.%s\n" % ("a" * 64),
+        "x" * 100000,
+    )
+    def test_malformed_tokens(self, token):
+        self.assertEqual(self._check(token), ack_token.MALFORMED)
+
+    def test_timestamp(self):
+        self.assertEqual(ack_token.timestamp(datetime(1970, 1, 2)), 86400)

@@ -38,6 +38,7 @@ ACCESS_MATRIX = {
     # row                                      public portal internal own    team   user   manager
     "helpdesk.ticket (incident facts)":        ("",   "R",   "R",     "RWC", "RWC", "RWC", "RWCD"),
     "helpdesk.ticket (investigation fields)":  ("",   "",    "",      "RWC", "RWC", "RWC", "RWCD"),
+    "helpdesk.ticket (major incident link)":   ("",   "",    "",      "RWC", "RWC", "RWC", "RWCD"),
     "helpdesk.ticket.impact.line":             ("",   "",    "",      "RWCD", "RWCD", "RWCD", "RWCD"),
     "helpdesk.ticket.check":                   ("",   "",    "",      "RWCD", "RWCD", "RWCD", "RWCD"),
     "helpdesk.ticket.corrective.action":       ("",   "",    "",      "RWCD", "RWCD", "RWCD", "RWCD"),
@@ -173,6 +174,19 @@ class TestSecurityMatrix(TransactionCase):
                 "teams_webhook_url": "https://example.com/webhook/secret",
             }
         )
+        # an open Expedite incident per company, which every agent sees
+        cls.majors = {
+            company: cls._make_ticket(
+                env,
+                name="Matrix major incident",
+                company_id=company.id,
+                team_id=(cls.team if company == cls.company else cls.team_b).id,
+                class_of_service="expedite",
+                class_of_service_locked=True,
+                class_of_service_lock_reason="Matrix",
+            )
+            for company in (cls.company, cls.company_b)
+        }
         cls.records = {
             kind: cls._make_line_records(env, ticket)
             for kind, ticket in cls.tickets.items()
@@ -343,6 +357,14 @@ class TestSecurityMatrix(TransactionCase):
         fields += ["monitoring_log_ids"]
         return self._ticket_op(
             env, operation, kind, fields, {"preliminary_assessment": "Likely the DB"}
+        )
+
+    def _op_ticket_major_incident_link(self, env, operation, kind):
+        fields = ["major_incident_id", "linked_ticket_ids", "linked_ticket_count"]
+        fields += ["major_incident_suggestion_id"]
+        major = self.majors[self.tickets[kind].company_id]
+        return self._ticket_op(
+            env, operation, kind, fields, {"major_incident_id": major.id}
         )
 
     def _line_op(self, env, operation, record, read_fields, write_vals, create_vals):

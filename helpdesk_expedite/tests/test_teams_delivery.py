@@ -219,7 +219,12 @@ class TestTeamsDelivery(ExpediteCase):
         self.assertEqual(facts["Class of service"], "Expedite")
         self.assertIn("Campus Director", facts["Executive involvement"])
         self.assertEqual(facts["Business impact"], "Final exams blocked")
-        self.assertEqual(card["actions"][0]["url"], self.ticket._get_backend_url())
+        actions = {action["title"]: action["url"] for action in card["actions"]}
+        self.assertEqual(actions["Open ticket"], self.ticket._get_backend_url())
+        self.assertIn(
+            f"/helpdesk_expedite/escalation/{escalation.id}/acknowledge?token=",
+            actions["Acknowledge"],
+        )
         # a second run does not post again
         self._deliver(timedelta(minutes=10))
         self.assertEqual(len(self.teams.received), 1)

@@ -3,8 +3,10 @@
 from . import (
     classification,
     closure,
+    demo,
     escalation,
     impact,
+    major_incident,
     monitoring,
     resolution,
     response,

@@ -126,6 +126,7 @@ class HelpdeskTicket(models.Model):
             critical_activity_blocked=self.critical_activity_blocked,
             executive_involved=self.executive_involved,
             has_deadline=bool(self.deadline),
+            linked_ticket_count=self.linked_ticket_count,
             team_id=self.team_id.id or None,
             company_id=self.company_id.id or None,
         )

@@ -146,3 +146,4 @@ class HelpdeskTicket(models.Model):
             ticket._send_customer_mail(
                 "helpdesk_expedite.mail_template_closure_summary"
             )
+            ticket._close_linked_tickets()

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ...lib import monitoring
-from ..constants import AGENT_GROUP, THRESHOLD_PARAM
+from ..constants import AGENT_GROUP, FEED_ROUTE, THRESHOLD_PARAM
 from ..db_locks import skip_when_locked
 from ..lifecycle_guard import incident_action, system_write
 
@@ -45,11 +45,38 @@ class HelpdeskTicket(models.Model):
         help="Secret a monitoring system sends to feed this ticket's watch.",
     )
 
+    # the token is in the example: same groups as the token itself
+    monitoring_feed_url = fields.Char(
+        string="Feed URL",
+        compute="_compute_monitoring_feed_example",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+        help="Where a monitoring system POSTs this ticket's checks.",
+    )
+    monitoring_feed_curl = fields.Char(
+        string="Example Request",
+        compute="_compute_monitoring_feed_example",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+        help="A ready-made curl command posting one passing check, token included.",
+    )
+
     @api.constrains("monitoring_window")
     def _check_monitoring_window(self):
         if any(ticket.monitoring_window <= 0 for ticket in self):
             raise ValidationError(
                 self.env._("The monitoring window must last at least one minute.")
+            )
+
+    @api.depends("monitoring_token")
+    def _compute_monitoring_feed_example(self):
+        for ticket in self:
+            if not ticket.id or not ticket.monitoring_token:
+                ticket.monitoring_feed_url = False
+                ticket.monitoring_feed_curl = False
+                continue
+            url = f"{ticket.get_base_url()}{FEED_ROUTE}/{ticket.id}"
+            ticket.monitoring_feed_url = url
+            ticket.monitoring_feed_curl = monitoring.feed_curl_example(
+                url, ticket.monitoring_token
             )
 
     def _init_column(self, column_name):

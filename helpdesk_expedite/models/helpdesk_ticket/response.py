@@ -178,6 +178,7 @@ class HelpdeskTicket(models.Model):
             )
             ticket._add_status_update(body, deadline=promised)
             ticket._send_customer_mail("helpdesk_expedite.mail_template_status_update")
+            ticket._fan_out_status_update(body)
         return True
 
     def _for_customer(self):
@@ -187,6 +188,42 @@ class HelpdeskTicket(models.Model):
         return self.with_context(
             lang=partner.lang or self.env.lang,
             tz=partner.tz or self.env.context.get("tz") or "UTC",
+        )
+
+    def _get_customer_portal_url(self):
+        """The absolute link to the ticket's portal page, for the customer
+        mails. It carries no access token: one body goes to the customer and
+        to the executives alike (the customer's own token link is in the
+        mail layout's header, made for him alone)."""
+        # imported here: the controllers import the models package
+        from ...controllers.portal import portal_ticket_url
+
+        self.ensure_one()
+        return self.get_base_url() + portal_ticket_url(self)
+
+    def _get_incident_phase_label(self):
+        """The phase as the mails name it, in the rendering language."""
+        self.ensure_one()
+        field = self._fields["incident_phase"]
+        return dict(field._description_selection(self.env)).get(self.incident_phase)
+
+    def _get_customer_next_update(self):
+        """When the next update is due, as the mail's readers read it: in
+        the customer's language and time zone, the zone named, then in the
+        other time zones of the executives (empty when none is due)."""
+        self.ensure_one()
+        if not self.next_update_deadline or self.closed:
+            return ""
+        ticket = self._for_customer()
+        zones = [ticket.env.context["tz"]]
+        for zone in self.executive_partner_ids.mapped("tz"):
+            if zone and zone not in zones:
+                zones.append(zone)
+        deadline = self.next_update_deadline
+        return " · ".join(
+            f"{format_datetime(ticket.env, deadline, tz=zone, dt_format='short')}"
+            f" ({zone})"
+            for zone in zones
         )
 
     def _get_phase_update_text(self):

@@ -122,6 +122,8 @@ class HelpdeskTicket(models.Model):
         ).create(vals_list)
         tickets = tickets.with_env(self.env)
         tickets._classify()
+        if any(vals.get("major_incident_id") for vals in vals_list):
+            tickets._on_major_incident_links_changed(self.browse())
         return tickets
 
     def write(self, vals):
@@ -131,6 +133,8 @@ class HelpdeskTicket(models.Model):
         closing = self._tickets_being_closed(vals)
         if closing:
             closing._check_closure_allowed(vals)
+        relinking = "major_incident_id" in vals
+        previous_majors = self.sudo().major_incident_id if relinking else None
         if not CLASSIFICATION_FACTS & vals.keys() or self.env.context.get(
             DEFER_CLASSIFICATION
         ):
@@ -142,17 +146,25 @@ class HelpdeskTicket(models.Model):
             self._classify()
         if closing:
             closing._on_incident_closed()
+        if relinking:
+            self._on_major_incident_links_changed(previous_majors)
         return res
 
     def _tickets_being_closed(self, vals):
-        """Expedite tickets that this write moves into a closed stage."""
+        """Expedite tickets that this write moves into a closed stage (a
+        reporter closed with its major incident is covered by that one's
+        gate and closing)."""
         if not vals.get("stage_id"):
             return self.browse()
         stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
         if not stage.closed:
             return self.browse()
         return self.filtered(
-            lambda t: t.class_of_service == "expedite" and not t.closed
+            lambda t: (
+                t.class_of_service == "expedite"
+                and not t.closed
+                and not t.sudo().major_incident_id.closed
+            )
         )
 
     def _get_closing_stage(self):

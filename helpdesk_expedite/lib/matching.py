@@ -1,0 +1,20 @@
+"""Normalised text keys that let reports of one outage find each other."""
+
+import re
+import unicodedata
+
+MAX_KEY_LENGTH = 200
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def match_key(text):
+    """A comparison key for a service name or an error message: case, accents,
+    punctuation and spacing are ignored, so "Exam-Submission  service" and
+    "exam submission Service!" agree. Empty for text without any word."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    # đ has no decomposition: Vietnamese writers often type it as d
+    bare = bare.replace("đ", "d")
+    return " ".join(_NOT_WORD.sub(" ", bare).split())[:MAX_KEY_LENGTH]

@@ -1,0 +1,364 @@
+"""One outage, many reporters: tickets linked to their major incident, the
+suggestion to link them, and what the major incident does for them (its
+customer updates reach their customers, its closing resolves them)."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import groupby
+
+from ...lib.matching import match_key
+from ..constants import AGENT_GROUP, LINK_SUGGESTION_HOURS_PARAM
+
+DEFAULT_SUGGESTION_HOURS = 24
+UPDATE_TEMPLATE = "helpdesk_expedite.mail_template_major_incident_update"
+CLOSED_TEMPLATE = "helpdesk_expedite.mail_template_major_incident_closed"
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    major_incident_id = fields.Many2one(
+        "helpdesk.ticket",
+        string="Major Incident",
+        index="btree_not_null",
+        copy=False,
+        ondelete="set null",
+        tracking=True,
+        groups=AGENT_GROUP,
+        domain="[('class_of_service', '=', 'expedite'), ('closed', '=', False), "
+        "('major_incident_id', '=', False), ('company_id', '=', company_id), "
+        "('id', '!=', id)]",
+        help="The open Expedite incident this ticket reports: its customer "
+        "updates reach this ticket's customer and its closing resolves it.",
+    )
+    linked_ticket_ids = fields.One2many(
+        "helpdesk.ticket",
+        "major_incident_id",
+        string="Linked Tickets",
+        groups=AGENT_GROUP,
+    )
+    # precomputed: a new ticket has no linked tickets, and asking the
+    # database so would cost every create a query
+    linked_ticket_count = fields.Integer(
+        compute="_compute_linked_ticket_count", store=True, precompute=True
+    )
+    service_match_key = fields.Char(
+        compute="_compute_match_keys",
+        store=True,
+        precompute=True,
+        index="btree_not_null",
+    )
+    error_match_key = fields.Char(
+        compute="_compute_match_keys",
+        store=True,
+        precompute=True,
+        index="btree_not_null",
+    )
+    major_incident_suggestion_id = fields.Many2one(
+        "helpdesk.ticket",
+        string="Suggested Major Incident",
+        compute="_compute_major_incident_suggestion",
+        groups=AGENT_GROUP,
+    )
+    dismissed_major_incident_id = fields.Many2one(
+        "helpdesk.ticket",
+        string="Dismissed Suggestion",
+        copy=False,
+        ondelete="set null",
+        groups=AGENT_GROUP,
+    )
+
+    @api.depends("linked_ticket_ids")
+    def _compute_linked_ticket_count(self):
+        saved_ids = [id_ for id_ in self.ids if isinstance(id_, int)]
+        groups = saved_ids and self.env["helpdesk.ticket"].sudo()._read_group(
+            [("major_incident_id", "in", saved_ids)],
+            ["major_incident_id"],
+            ["__count"],
+        )
+        counts = {major.id: count for major, count in groups or ()}
+        for ticket in self:
+            ticket.linked_ticket_count = counts.get(ticket.id, 0)
+
+    @api.depends("affected_service", "error_message")
+    def _compute_match_keys(self):
+        for ticket in self:
+            ticket.service_match_key = match_key(ticket.affected_service) or False
+            ticket.error_match_key = match_key(ticket.error_message) or False
+
+    @api.constrains("major_incident_id")
+    def _check_major_incident(self):
+        linked = self.filtered("major_incident_id")
+        for major, reporters in groupby(linked, key=lambda t: t.major_incident_id):
+            major._check_can_gather(self.browse([t.id for t in reporters]))
+
+    def _check_can_gather(self, reporters):
+        """Raise a clear error when ``reporters`` may not be linked to this
+        major incident (checked once per batch, not per reporter)."""
+        self.ensure_one()
+        # the caller must see the incident (record rules): no linking blind
+        self.with_env(reporters.env).check_access("read")
+        _ = self.env._
+        if self in reporters:
+            raise ValidationError(
+                _("%s cannot be its own major incident.", self.display_name)
+            )
+        if self.class_of_service != "expedite" or self.closed:
+            raise ValidationError(
+                _(
+                    "%s is not an open Expedite incident: only those gather "
+                    "other tickets.",
+                    self.display_name,
+                )
+            )
+        if self.major_incident_id:
+            raise ValidationError(
+                _(
+                    "%(major)s is itself linked to %(parent)s: link to that one.",
+                    major=self.display_name,
+                    parent=self.major_incident_id.display_name,
+                )
+            )
+        foreign = reporters.filtered(lambda t: t.company_id != self.company_id)
+        if foreign:
+            raise ValidationError(
+                _(
+                    "%(tickets)s and %(major)s belong to different companies.",
+                    tickets=", ".join(foreign.mapped("display_name")),
+                    major=self.display_name,
+                )
+            )
+        gathering = reporters.filtered("linked_ticket_count")
+        if gathering:
+            raise ValidationError(
+                _(
+                    "%s has linked tickets of its own: a major incident cannot "
+                    "be linked to another one.",
+                    ", ".join(gathering.mapped("display_name")),
+                )
+            )
+
+    # -- linking --------------------------------------------------------------
+
+    def action_link_to_major_incident(self, major_incident_id):
+        """Report the tickets under the major incident ``major_incident_id``."""
+        if isinstance(major_incident_id, bool) or not isinstance(
+            major_incident_id, int
+        ):
+            raise ValidationError(self.env._("Give the major incident's ticket id."))
+        self.check_access("write")
+        major = self.browse(major_incident_id).exists()
+        if not major:
+            raise ValidationError(
+                self.env._("Ticket %s does not exist.", major_incident_id)
+            )
+        tickets = self.filtered(lambda t: t.major_incident_id != major)
+        if tickets:
+            tickets.with_context(tracking_disable=True).write(
+                {"major_incident_id": major.id}
+            )
+            tickets._log_link_notes(
+                self.env._("Linked to the major incident %s.", major.display_name)
+            )
+            major._log_link_notes(
+                self.env._(
+                    "%(count)s ticket(s) linked: %(tickets)s",
+                    count=len(tickets),
+                    tickets=", ".join(tickets.mapped("display_name")),
+                )
+            )
+        return True
+
+    def action_unlink_from_major_incident(self):
+        """Detach the tickets from their major incident."""
+        self.check_access("write")
+        tickets = self.filtered("major_incident_id")
+        for major, group in groupby(tickets, key=lambda t: t.major_incident_id):
+            reporters = self.browse([t.id for t in group])
+            reporters.with_context(tracking_disable=True).write(
+                {"major_incident_id": False}
+            )
+            reporters._log_link_notes(
+                self.env._("Unlinked from the major incident %s.", major.display_name)
+            )
+            major._log_link_notes(
+                self.env._(
+                    "%(count)s ticket(s) unlinked: %(tickets)s",
+                    count=len(reporters),
+                    tickets=", ".join(reporters.mapped("display_name")),
+                )
+            )
+        return True
+
+    def action_link_to_suggested_major_incident(self):
+        for ticket in self:
+            if not ticket.major_incident_suggestion_id:
+                raise UserError(
+                    self.env._("%s has no major incident to link to.", ticket.name)
+                )
+            ticket.action_link_to_major_incident(ticket.major_incident_suggestion_id.id)
+        return True
+
+    def action_dismiss_major_incident_suggestion(self):
+        self.check_access("write")
+        for ticket in self.filtered("major_incident_suggestion_id"):
+            ticket.dismissed_major_incident_id = ticket.major_incident_suggestion_id
+        return True
+
+    def action_open_linked_tickets(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Linked Tickets"),
+            "res_model": "helpdesk.ticket",
+            "view_mode": "list,form",
+            "domain": [("major_incident_id", "=", self.id)],
+            "context": {"default_major_incident_id": self.id},
+        }
+
+    def _log_link_notes(self, body):
+        """One internal note per ticket, created in one batch (linking a
+        thousand reporters must not post a thousand times one by one)."""
+        subtype = self.env.ref("mail.mt_note")
+        author = self.env.user.partner_id
+        # what mail.message would otherwise look up ticket by ticket
+        reply_to = self._notify_get_reply_to(default=author.email_formatted)
+        self.env["mail.message"].sudo().create(
+            [
+                {
+                    "model": self._name,
+                    "res_id": ticket.id,
+                    "record_name": ticket.display_name,
+                    "body": body,
+                    "message_type": "notification",
+                    "subtype_id": subtype.id,
+                    "author_id": author.id,
+                    "email_from": author.email_formatted,
+                    "reply_to": reply_to[ticket.id],
+                }
+                for ticket in self
+            ]
+        )
+
+    def _on_major_incident_links_changed(self, previous_majors):
+        """A flood of reports is a classification fact of the incident."""
+        majors = (previous_majors | self.sudo().major_incident_id).with_env(self.env)
+        majors.sudo()._classify()
+
+    # -- suggestions ----------------------------------------------------------
+
+    @api.depends_context("uid")
+    @api.depends(
+        "service_match_key",
+        "error_match_key",
+        "major_incident_id",
+        "class_of_service",
+        "stage_id",
+        "company_id",
+        "dismissed_major_incident_id",
+    )
+    def _compute_major_incident_suggestion(self):
+        for ticket in self:
+            ticket.major_incident_suggestion_id = ticket._find_major_incident()
+
+    def _find_major_incident(self):
+        """The most recent open Expedite incident this user can see that
+        reports the same service or error, if the ticket could join it."""
+        if (
+            not isinstance(self.id, int)
+            or self.major_incident_id
+            or self.class_of_service == "expedite"
+            or self.closed
+            or self.linked_ticket_count
+            or not (self.service_match_key or self.error_match_key)
+        ):
+            return self.browse()
+        hours = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(LINK_SUGGESTION_HOURS_PARAM, DEFAULT_SUGGESTION_HOURS)
+        )
+        same_text = [
+            (name, "=", self[name])
+            for name in ("service_match_key", "error_match_key")
+            if self[name]
+        ]
+        return self.search(
+            [
+                ("id", "not in", [self.id, self.dismissed_major_incident_id.id]),
+                ("class_of_service", "=", "expedite"),
+                ("stage_id.closed", "=", False),
+                ("major_incident_id", "=", False),
+                ("company_id", "=", self.company_id.id),
+                ("create_date", ">=", fields.Datetime.now() - timedelta(hours=hours)),
+                *(["|"] * (len(same_text) - 1)),
+                *same_text,
+            ],
+            order="create_date desc, id desc",
+            limit=1,
+        )
+
+    # -- what the major incident does for its reporters -----------------------
+
+    def _get_open_linked_tickets(self):
+        self.ensure_one()
+        return self.sudo().linked_ticket_ids.filtered(lambda t: not t.closed)
+
+    def _one_ticket_per_customer(self, exclude_partners):
+        """The first ticket of each customer among ``self``: a customer who
+        reported twice gets one mail. ``exclude_partners`` are told already."""
+        chosen = {}
+        for ticket in self.sorted("id"):
+            partner = ticket.partner_id
+            if partner and partner.email and partner not in exclude_partners:
+                chosen.setdefault(partner, ticket)
+        return self.browse([ticket.id for ticket in chosen.values()])
+
+    def _tell_linked_customers(self, template_xmlid, reporters, text):
+        """Send ``template_xmlid`` once to each customer of ``reporters``,
+        rendered on the customer's own ticket (language, time zone, link):
+        no customer sees another one's name or address."""
+        self.ensure_one()
+        recipients = reporters._one_ticket_per_customer(self._get_incident_recipients())
+        if not recipients:
+            return self.env["mail.mail"]
+        template = self.env.ref(template_xmlid).sudo()
+        return template.with_context(major_incident_text=text).send_mail_batch(
+            recipients.ids, email_layout_xmlid="mail.mail_notification_light"
+        )
+
+    def _fan_out_status_update(self, body):
+        """The major incident's customer update, to its reporters' customers."""
+        self.ensure_one()
+        reporters = self._get_open_linked_tickets()
+        if reporters:
+            self._tell_linked_customers(UPDATE_TEMPLATE, reporters, body)
+
+    def _close_linked_tickets(self):
+        """Resolve the reporters still open with the incident's summary, through
+        their closing stage (tracked); each customer is told once."""
+        self.ensure_one()
+        reporters = self._get_open_linked_tickets()
+        if not reporters:
+            return
+        reporters.write({"resolution_summary": self.resolution_summary})
+        for stage, group in groupby(reporters, key=lambda t: t._get_closing_stage()):
+            self.browse([t.id for t in group]).sudo().write({"stage_id": stage.id})
+        self._tell_linked_customers(
+            CLOSED_TEMPLATE, reporters, self.resolution_summary or ""
+        )
+
+    def _track_template(self, changes):
+        """A reporter closed with its major incident is told by the incident's
+        closing mail, not by the stage's own mail as well."""
+        res = super()._track_template(changes)
+        ticket = self[:1]
+        if (
+            "stage_id" in res
+            and ticket.closed
+            and ticket.sudo().major_incident_id.closed
+        ):
+            del res["stage_id"]
+        return res

@@ -1,0 +1,97 @@
+"""The ticket form's ready-made monitoring feed request: the URL and a curl
+command that work as shown, readable only by those who may see the token."""
+
+import json
+import shlex
+from urllib.parse import urlsplit
+
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.helpdesk_expedite.lib import monitoring
+
+from .common import ExpediteHttpCase, PureCase, table
+
+
+def parse_curl(command):
+    """(url, headers, body) of the form's curl command."""
+    words = shlex.split(command)
+    if words[:3] != ["curl", "-X", "POST"]:
+        raise ValueError(command)
+    url, headers, body = words[3], {}, None
+    rest = iter(words[4:])
+    for word in rest:
+        if word == "-H":
+            name, value = next(rest).split(": ", 1)
+            headers[name] = value
+        elif word == "-d":
+            body = next(rest)
+    return url, headers, body
+
+
+class TestFeedCurlExample(PureCase):
+    @table(
+        ("https://odoo.example.com/helpdesk_expedite/monitoring/7", "aB-_9"),
+        ("http://host/x y/1", "it's; rm -rf /"),
+    )
+    def test_the_shell_reads_back_what_was_given(self, url, token):
+        got_url, headers, body = parse_curl(monitoring.feed_curl_example(url, token))
+        self.assertEqual(got_url, url)
+        self.assertEqual(headers["X-Monitoring-Token"], token)
+        self.assertEqual(headers["Content-Type"], "application/json")
+        self.assertEqual(json.loads(body), monitoring.EXAMPLE_CHECK)
+        self.assertEqual(monitoring.parse_check(json.loads(body))["success_rate"], 100)
+
+
+@tagged("post_install", "-at_install")
+class TestMonitoringFeedExample(ExpediteHttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ticket = cls._resolve(cls._create_ticket())
+
+    def test_the_curl_command_logs_a_check(self):
+        ticket = self.ticket.with_user(self.agent)
+        token = ticket.monitoring_token
+        url, headers, body = parse_curl(ticket.monitoring_feed_curl)
+        self.assertEqual(url, ticket.monitoring_feed_url)
+        self.assertTrue(url.endswith(f"/helpdesk_expedite/monitoring/{ticket.id}"))
+        self.assertEqual(headers["X-Monitoring-Token"], token)
+        self.authenticate(None, None)
+        # the test server listens on its own port: keep the path only
+        response = self.opener.post(
+            self.base_url() + urlsplit(url).path,
+            data=body.encode(),
+            headers=headers,
+            timeout=30,
+        )
+        self.assertEqual(response.status_code, 201, response.text)
+        self.assertEqual(len(self.ticket.monitoring_log_ids), 1)
+        self.assertEqual(self.ticket.monitoring_log_ids.source, "webhook")
+
+    def test_the_example_is_refused_to_those_who_may_not_see_the_token(self):
+        employee = new_test_user(
+            self.env, login="feed_example_employee", groups="base.group_user"
+        )
+        portal = self._portal_user("feed_example_portal", self.customer)
+        # the customer reads his ticket, not its feed's token
+        self.assertEqual(
+            self.ticket.with_user(portal).read(["name"])[0]["id"], self.ticket.id
+        )
+        for user in (employee, portal):
+            for field in ("monitoring_feed_curl", "monitoring_feed_url"):
+                with (
+                    self.subTest(user=user.login, field=field),
+                    self.assertRaises(AccessError),
+                ):
+                    self.ticket.with_user(user).read([field])
+        view = self.Ticket.with_user(portal).get_views([(False, "form")])
+        self.assertNotIn("monitoring_feed_curl", view["views"]["form"]["arch"])
+
+    def test_the_form_offers_a_copy_button(self):
+        arch = self.Ticket.with_user(self.agent).get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertRegex(
+            arch, r'name="monitoring_feed_curl"[^>]*widget="CopyClipboardChar"'
+        )

@@ -1,0 +1,148 @@
+"""The one-click escalation acknowledgement, as its recipient uses it: the
+link is taken from the escalation mail the server composed, then opened
+(GET), confirmed (POST), replayed, altered and left to expire, over real
+HTTP against the running server."""
+
+import html
+import re
+import time
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+LINK = re.compile(
+    r'href="([^"]*/helpdesk_expedite/escalation/\d+/acknowledge\?token=[^"]+)"'
+)
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+HOURS_PARAM = "helpdesk_expedite.escalation_ack_link_hours"
+
+
+@pytest.fixture(scope="module")
+def target(odoo_server):
+    return odoo_server.execute(
+        "helpdesk.escalation.target",
+        "create",
+        {
+            "name": f"Dev Team {uuid.uuid4().hex[:6]}",
+            "channel": "email",
+            "email": "dev-team@example.com",
+        },
+    )
+
+
+def _escalate(odoo_server, target):
+    """A new incident escalated to ``target``: (escalation id, link path)."""
+    ex = odoo_server.execute
+    ticket = ex(
+        "helpdesk.ticket",
+        "create",
+        {
+            "name": f"Exam submission outage {uuid.uuid4().hex[:6]}",
+            "description": "<p>Students cannot submit.</p>",
+            "team_id": odoo_server.ref_id("helpdesk_expedite.team_technical_support"),
+            "failure_rate": 100.0,
+            "impact_line_ids": [(0, 0, {"name": "WEB102-HN", "affected_users": 30})],
+        },
+    )
+    ex("helpdesk.ticket", "action_escalate", [ticket], target)
+    (escalation,) = ex(
+        "helpdesk.ticket.escalation", "search", [("ticket_id", "=", ticket)]
+    )
+    (mail,) = ex(
+        "mail.mail",
+        "search_read",
+        [("model", "=", "helpdesk.ticket.escalation"), ("res_id", "=", escalation)],
+        fields=["body_html"],
+    )
+    url = html.unescape(LINK.search(mail["body_html"]).group(1))
+    parts = urlsplit(url)
+    return ticket, escalation, f"{parts.path}?{parts.query}"
+
+
+def _escalation(odoo_server, escalation):
+    (row,) = odoo_server.execute(
+        "helpdesk.ticket.escalation",
+        "read",
+        [escalation],
+        ["state", "acknowledged_date", "acknowledged_via", "acknowledged_by_name"],
+    )
+    return row
+
+
+def _confirm(session, odoo_server, link, csrf):
+    path, _sep, query = link.partition("?")
+    token = query.removeprefix("token=")
+    return session.post(
+        f"{odoo_server.url}{path}",
+        data={"token": requests.utils.unquote(token), "csrf_token": csrf},
+        timeout=30,
+    )
+
+
+def test_link_acknowledges_once(odoo_server, target):
+    ticket, escalation, link = _escalate(odoo_server, target)
+    session = requests.Session()
+    # a link previewer, then the person: GET shows, changes nothing
+    for _attempt in range(2):
+        page = session.get(f"{odoo_server.url}{link}", timeout=30)
+        assert page.status_code == 200, page.text[:500]
+    assert _escalation(odoo_server, escalation)["state"] == "sent"
+    csrf = CSRF.search(page.text).group(1)
+    done = _confirm(session, odoo_server, link, csrf)
+    assert done.status_code == 200, done.text[:500]
+    assert "o_escalation_ack_done" in done.text
+    after = _escalation(odoo_server, escalation)
+    assert after["state"] == "acknowledged"
+    assert after["acknowledged_via"] == "link"
+    assert after["acknowledged_by_name"].startswith("Dev Team")
+    (card,) = odoo_server.execute(
+        "helpdesk.ticket", "read", [ticket], ["escalation_ack_minutes"]
+    )
+    assert card["escalation_ack_minutes"] >= 0.0
+    # replayed, by POST and by GET (and from another browser): refused
+    replays = (
+        _confirm(session, odoo_server, link, csrf),
+        session.get(f"{odoo_server.url}{link}", timeout=30),
+        requests.get(f"{odoo_server.url}{link}", timeout=30),
+    )
+    assert [r.status_code for r in replays] == [410, 410, 410]
+    assert _escalation(odoo_server, escalation) == after
+
+
+def test_altered_link_is_refused(odoo_server, target):
+    _ticket, escalation, link = _escalate(odoo_server, target)
+    last = link[-1]
+    altered = link[:-1] + ("0" if last != "0" else "1")
+    session = requests.Session()
+    page = session.get(f"{odoo_server.url}{altered}", timeout=30)
+    assert page.status_code == 403
+    assert "o_escalation_ack_form" not in page.text
+    csrf = CSRF.search(session.get(f"{odoo_server.url}{link}", timeout=30).text)
+    response = _confirm(session, odoo_server, altered, csrf.group(1))
+    assert response.status_code == 403
+    # no token, a huge one, an id out of range: 4xx, never 500
+    path = link.partition("?")[0]
+    for url in (
+        path,
+        f"{path}?token={'9' * 5000}",
+        "/helpdesk_expedite/escalation/99999999999/acknowledge?token=1",
+    ):
+        assert (
+            400 <= session.get(f"{odoo_server.url}{url}", timeout=30).status_code < 500
+        )
+    assert _escalation(odoo_server, escalation)["state"] == "sent"
+
+
+def test_expired_link_is_refused(odoo_server, target):
+    odoo_server.execute("ir.config_parameter", "set_param", HOURS_PARAM, "0.0003")
+    try:
+        _ticket, escalation, link = _escalate(odoo_server, target)
+    finally:
+        odoo_server.execute("ir.config_parameter", "set_param", HOURS_PARAM, "24")
+    time.sleep(1.5)  # the link lived about one second
+    page = requests.get(f"{odoo_server.url}{link}", timeout=30)
+    assert page.status_code == 410
+    assert "expired" in page.text
+    assert _escalation(odoo_server, escalation)["state"] == "sent"
