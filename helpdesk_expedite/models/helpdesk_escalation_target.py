@@ -87,10 +87,21 @@ class HelpdeskEscalationTarget(models.Model):
     @api.model
     def _get_webhook_url_problem(self, url):
         """Why the server must not post to ``url``, or None when it may."""
-        allowed = webhook_safety.parse_allowed_hosts(
+        problem, detail = webhook_safety.check_url(
+            url, self._get_webhook_allowed_hosts()
+        )
+        return self._describe_webhook_problem(problem, detail)
+
+    @api.model
+    def _get_webhook_allowed_hosts(self):
+        return webhook_safety.parse_allowed_hosts(
             self.env["ir.config_parameter"].sudo().get_param(ALLOWED_HOSTS_PARAM)
         )
-        problem, detail = webhook_safety.check_url(url, allowed)
+
+    @api.model
+    def _describe_webhook_problem(self, problem, detail):
+        """The message for a problem code of ``webhook_safety.check_url``,
+        None when there is no problem."""
         messages = {
             webhook_safety.NOT_A_URL: self.env._(
                 "the Teams webhook URL must be a web address starting with https://."

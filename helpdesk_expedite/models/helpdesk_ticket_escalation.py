@@ -11,7 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, consteq
 from odoo.tools.misc import hmac
 
-from ..lib import ack_token, retry, teams_card
+from ..lib import ack_token, retry, teams_card, webhook_post
 from .constants import ACK_LINK_HOURS_PARAM, ESCALATION_CHANNELS, TEAMS_TIMEOUT_PARAM
 from .db_locks import skip_when_locked
 from .lifecycle_guard import incident_action, system_write
@@ -20,6 +20,8 @@ _logger = logging.getLogger(__name__)
 
 TEAMS_TIMEOUT = (5, 15)  # connect, read seconds
 DELIVERY_BATCH = 20
+# escalations whose cards are prepared together (then posted one by one)
+DELIVERY_PREPARE = 20
 MAX_REASON_CHARS = 80
 MAX_ERROR_CHARS = 300
 # Statuses whose Retry-After header tells when to try again.
@@ -300,29 +302,53 @@ class HelpdeskTicketEscalation(models.Model):
 
     @api.model
     def _cron_deliver_escalations(self, batch_size=DELIVERY_BATCH):
-        """Post due Teams escalations, locking and committing one at a time."""
+        """Post due Teams escalations one at a time, each locked while it is
+        posted and committed with its outcome: a crash can post again only
+        the card that was in flight. The cards are prepared by groups, and
+        one HTTP session serves the run."""
         done = 0
-        while done < batch_size and self._deliver_next_escalation():
-            done += 1
+        Target = self.env["helpdesk.escalation.target"]
+        with webhook_post.WebhookPoster(Target._get_webhook_allowed_hosts()) as poster:
+            while done < batch_size:
+                due = self.search(
+                    self._due_domain(),
+                    order="next_attempt_date, id",
+                    limit=min(DELIVERY_PREPARE, batch_size - done),
+                )
+                if not due:
+                    break
+                delivered = due._deliver_each(poster)
+                if not delivered:
+                    break  # all locked elsewhere: the next run catches up
+                done += delivered
         remaining = self.search_count(self._due_domain())
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         if not remaining:
             self._schedule_next_delivery()
 
-    def _deliver_next_escalation(self):
-        """Lock, post and commit the next due escalation; False when none is
-        due or the table is locked (the next run catches up)."""
-        escalation = self.browse()
-        with skip_when_locked(self.env.cr, "Escalation delivery"):
-            escalation = self._lock_due_escalations(limit=1)
-        if not escalation:
-            return False
-        # once posted, the outcome is recorded whatever the wait: a rollback
-        # here would post the card a second time
-        with system_write():
-            escalation._deliver_teams()
-        self._commit_if_allowed()
-        return True
+    def _deliver_each(self, poster):
+        """Lock, post and commit each of these escalations still due; how
+        many were posted or failed."""
+        # the cron's bookkeeping (queued -> sent) is no news for the chatter
+        escalations = self.with_context(tracking_disable=True)
+        payloads = escalations._prepare_teams_payloads()
+        timeout = self._get_teams_timeout()
+        done = 0
+        for escalation in escalations:
+            locked = self.browse()
+            with skip_when_locked(self.env.cr, "Escalation delivery"):
+                locked = escalation._lock_due_escalations(limit=1)
+            if not locked:
+                continue
+            # read again under the lock: another worker may have tried it
+            locked.invalidate_recordset(["state", "attempt_count"])
+            # once posted, the outcome is recorded whatever the wait: a
+            # rollback here would post the card a second time
+            with system_write():
+                escalation._deliver_teams(poster, payloads[escalation.id], timeout)
+            self._commit_if_allowed()
+            done += 1
+        return done
 
     def _due_domain(self):
         return [
@@ -332,10 +358,12 @@ class HelpdeskTicketEscalation(models.Model):
         ]
 
     def _lock_due_escalations(self, limit):
-        """Due escalations, row-locked; rows locked elsewhere are skipped."""
-        query = self._search(
-            self._due_domain(), order="next_attempt_date, id", limit=limit
-        )
+        """Due escalations (among these, when not empty), row-locked; rows
+        locked elsewhere are skipped."""
+        domain = self._due_domain()
+        if self:
+            domain += [("id", "in", self.ids)]
+        query = self._search(domain, order="next_attempt_date, id", limit=limit)
         rows = self.env.execute_query(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
         return self.browse([row[0] for row in rows])
 
@@ -362,36 +390,48 @@ class HelpdeskTicketEscalation(models.Model):
             acknowledge_url=self._get_acknowledge_url(),
         )
 
-    def _deliver_teams(self):
+    def _prepare_teams_payloads(self):
+        """{escalation id: card payload, or the ValueError that prevents
+        it}, the cards of all these escalations read together."""
+        payloads = {}
+        for escalation in self:
+            try:
+                payloads[escalation.id] = escalation._prepare_teams_payload()
+            except ValueError as error:
+                payloads[escalation.id] = error
+        return payloads
+
+    def _deliver_teams(self, poster=None, payload=None, timeout=None):
         """POST the card once; record success, or the failure and next try."""
         self.ensure_one()
         if self.state != "queued":
             return False
+        if poster is None:
+            Target = self.env["helpdesk.escalation.target"]
+            with webhook_post.WebhookPoster(
+                Target._get_webhook_allowed_hosts()
+            ) as own_poster:
+                return self._deliver_teams(own_poster, payload, timeout)
         attempt = self.attempt_count + 1
-        try:
-            payload = self._prepare_teams_payload()
-        except ValueError as error:
-            return self._record_failure(retry.MAX_ATTEMPTS, str(error))
+        if payload is None:
+            try:
+                payload = self._prepare_teams_payload()
+            except ValueError as error:
+                payload = error
+        if isinstance(payload, ValueError):
+            return self._record_failure(retry.MAX_ATTEMPTS, str(payload))
         url = (self.target_id.sudo().teams_webhook_url or "").strip()
-        problem = self.target_id._get_webhook_url_problem(url)
-        if problem:
-            return self._record_failure(attempt, problem)
-        try:
-            # not following redirects: a redirect could lead inside the
-            # network; the body is not read, only the status line is kept
-            with requests.post(
-                url,
-                json=payload,
-                timeout=self._get_teams_timeout(),
-                allow_redirects=False,
-                stream=True,
-            ) as response:
-                return self._record_response(attempt, response)
-        except requests.RequestException as error:
-            return self._record_failure(attempt, self._describe_error(error))
-
-    def _record_response(self, attempt, response):
-        if 200 <= response.status_code < 300:
+        outcome = poster.post(url, payload, timeout or self._get_teams_timeout())
+        if outcome.problem:
+            return self._record_failure(
+                attempt,
+                self.target_id._describe_webhook_problem(
+                    outcome.problem, outcome.detail
+                ),
+            )
+        if outcome.error is not None:
+            return self._record_failure(attempt, self._describe_error(outcome.error))
+        if 200 <= outcome.status_code < 300:
             return self.write(
                 {
                     "state": "sent",
@@ -401,12 +441,17 @@ class HelpdeskTicketEscalation(models.Model):
                     "last_error": False,
                 }
             )
+        return self._record_rejection(attempt, outcome)
+
+    def _record_rejection(self, attempt, outcome):
+        """A reply other than 2xx: a failed attempt, retried when the
+        server asks (Retry-After) or after the back-off."""
         retry_after = None
-        if response.status_code in RETRY_AFTER_STATUSES:
-            retry_after = retry.parse_retry_after(response.headers.get("Retry-After"))
-        reason = (response.reason or "")[:MAX_REASON_CHARS]
+        if outcome.status_code in RETRY_AFTER_STATUSES:
+            retry_after = retry.parse_retry_after(outcome.retry_after)
+        reason = (outcome.reason or "")[:MAX_REASON_CHARS]
         return self._record_failure(
-            attempt, f"HTTP {response.status_code} {reason}".strip(), retry_after
+            attempt, f"HTTP {outcome.status_code} {reason}".strip(), retry_after
         )
 
     @staticmethod

@@ -1,25 +1,115 @@
-from odoo import models
+"""The incidents workbook: one sheet per kind of record, typed cells.
 
-HEADERS = [
-    ("Ticket", 14),
-    ("Title", 40),
-    ("Customer", 28),
-    ("Class of Service", 14),
-    ("Stage", 14),
-    ("Affected Users", 10),
-    ("Affected Groups", 10),
-    ("Failure Rate (%)", 10),
-    ("Root Cause Category", 18),
-    ("Monitoring", 12),
-    ("Customer Confirmed", 10),
-    ("Time to Acknowledge (min)", 12),
-    ("Time to Escalate (min)", 12),
-    ("Time to Resolve (min)", 12),
-    ("Time to Close (min)", 12),
-    ("Update Compliance (%)", 12),
-    ("Escalation Acknowledged After (min)", 14),
-    ("Handling Score (%)", 12),
+Every sheet has a frozen, filterable header row. The workbook is written in
+xlsxwriter's ``constant_memory`` mode (each sheet streamed to a temporary
+file row by row), so rows are written strictly in order, and the child
+records of all tickets are read with one query per model, never per ticket.
+"""
+
+import pytz
+
+from odoo import models
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+# Cell kinds: how a value is written and formatted.
+TEXT, INTEGER, NUMBER, BOOLEAN, DATETIME = "text", "int", "num", "bool", "datetime"
+
+INCIDENT_COLUMNS = [
+    (_lt("Ticket"), 14, TEXT),
+    (_lt("Title"), 40, TEXT),
+    (_lt("Customer"), 28, TEXT),
+    (_lt("Class of Service"), 14, TEXT),
+    (_lt("Stage"), 14, TEXT),
+    (_lt("Affected Users"), 10, INTEGER),
+    (_lt("Affected Groups"), 10, INTEGER),
+    (_lt("Failure Rate (%)"), 10, NUMBER),
+    (_lt("Root Cause Category"), 18, TEXT),
+    (_lt("Monitoring"), 12, TEXT),
+    (_lt("Customer Confirmed"), 10, BOOLEAN),
+    (_lt("Time to Acknowledge (min)"), 12, NUMBER),
+    (_lt("Time to Escalate (min)"), 12, NUMBER),
+    (_lt("Time to Resolve (min)"), 12, NUMBER),
+    (_lt("Time to Close (min)"), 12, NUMBER),
+    (_lt("Update Compliance (%)"), 12, NUMBER),
+    (_lt("Escalation Acknowledged After (min)"), 14, NUMBER),
+    (_lt("Handling Score (%)"), 12, NUMBER),
 ]
+GROUP_COLUMNS = [
+    (_lt("Ticket"), 14, TEXT),
+    (_lt("Group"), 20, TEXT),
+    (_lt("Location"), 20, TEXT),
+    (_lt("Users"), 10, INTEGER),
+]
+ESCALATION_COLUMNS = [
+    (_lt("Ticket"), 14, TEXT),
+    (_lt("Target"), 20, TEXT),
+    (_lt("Channel"), 10, TEXT),
+    (_lt("State"), 12, TEXT),
+    (_lt("Created"), 17, DATETIME),
+    (_lt("Sent"), 17, DATETIME),
+    (_lt("Acknowledged"), 17, DATETIME),
+    (_lt("Acknowledged By"), 20, TEXT),
+    (_lt("Response Time (min)"), 12, NUMBER),
+    (_lt("Attempts"), 9, INTEGER),
+    (_lt("Last Error"), 40, TEXT),
+]
+MONITORING_COLUMNS = [
+    (_lt("Ticket"), 14, TEXT),
+    (_lt("Checked At"), 17, DATETIME),
+    (_lt("Success Rate (%)"), 10, NUMBER),
+    (_lt("Timeout Errors"), 10, INTEGER),
+    (_lt("Manual Test OK"), 10, BOOLEAN),
+    (_lt("Recurrence"), 10, BOOLEAN),
+    (_lt("Source"), 10, TEXT),
+    (_lt("Logged By"), 20, TEXT),
+    (_lt("Note"), 40, TEXT),
+]
+TIMELINE_COLUMNS = [
+    (_lt("Ticket"), 14, TEXT),
+    (_lt("Milestone"), 20, TEXT),
+    (_lt("Date"), 17, DATETIME),
+    (_lt("Minutes Since Report"), 12, INTEGER),
+]
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+class _Sheet:
+    """A worksheet filled row after row: typed cells, frozen and filterable
+    header."""
+
+    def __init__(self, workbook, name, columns, formats, translate):
+        self.sheet = workbook.add_worksheet(name)
+        self.kinds = [kind for _title, _width, kind in columns]
+        self.formats = formats
+        self.row = 0
+        for col, (title, width, _kind) in enumerate(columns):
+            self.sheet.set_column(col, col, width)
+            self.sheet.write_string(0, col, translate(title), formats["header"])
+        self.sheet.freeze_panes(1, 0)
+
+    def append(self, values):
+        self.row += 1
+        row, sheet, formats = self.row, self.sheet, self.formats
+        for col, (kind, value) in enumerate(zip(self.kinds, values, strict=True)):
+            if kind == TEXT:
+                # write_string: user text is never a formula; an empty Char
+                # (False) is an empty cell, not 0
+                if value:
+                    sheet.write_string(row, col, value)
+            elif kind == BOOLEAN:
+                sheet.write_boolean(row, col, bool(value))
+            elif kind == DATETIME:
+                if value:
+                    sheet.write_datetime(row, col, value, formats[DATETIME])
+            elif kind == NUMBER:
+                sheet.write_number(row, col, value or 0.0, formats[NUMBER])
+            else:
+                sheet.write_number(row, col, value or 0)
+
+    def close(self):
+        self.sheet.autofilter(0, 0, self.row, len(self.kinds) - 1)
 
 
 class HelpdeskIncidentXlsx(models.AbstractModel):
@@ -31,47 +121,95 @@ class HelpdeskIncidentXlsx(models.AbstractModel):
         options = super().get_workbook_options()
         # User-entered text such as "=cmd|..." must stay text.
         options["strings_to_formulas"] = False
+        # Thousands of tickets: rows go to temporary files as they are
+        # written instead of staying in memory until the workbook closes.
+        options["constant_memory"] = True
         return options
 
     def generate_xlsx_report(self, workbook, data, tickets):
-        bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
-        number = workbook.add_format({"num_format": "0.0"})
-        sheet = workbook.add_worksheet(self.env._("Incidents"))
-        for col, (title, width) in enumerate(HEADERS):
-            sheet.write(0, col, self.env._(title), bold)
-            sheet.set_column(col, col, width)
-        sheet.freeze_panes(1, 0)
-        for row, ticket in enumerate(tickets, start=1):
-            for col, value in enumerate(self._ticket_row(ticket)):
-                # bool is an int: an empty Char (False) must not become 0.
-                if isinstance(value, float):
-                    sheet.write_number(row, col, value, number)
-                elif isinstance(value, int) and not isinstance(value, bool):
-                    sheet.write_number(row, col, value)
-                else:
-                    # write_string: user text is never a formula.
-                    sheet.write_string(row, col, value or "")
-        self._write_groups_sheet(workbook, bold, tickets)
+        formats = {
+            "header": workbook.add_format({"bold": True, "bg_color": "#F2F2F2"}),
+            NUMBER: workbook.add_format({"num_format": "0.0"}),
+            DATETIME: workbook.add_format({"num_format": DATETIME_FORMAT}),
+        }
+        _ = self.env._
+        title = self._translate_title
+        to_local = self._get_local_datetime_converter()
+        sheets = [
+            _Sheet(workbook, _("Incidents"), INCIDENT_COLUMNS, formats, title),
+            _Sheet(workbook, _("Affected Groups"), GROUP_COLUMNS, formats, title),
+            _Sheet(workbook, _("Escalations"), ESCALATION_COLUMNS, formats, title),
+            _Sheet(workbook, _("Monitoring"), MONITORING_COLUMNS, formats, title),
+            _Sheet(workbook, _("Timeline"), TIMELINE_COLUMNS, formats, title),
+        ]
+        incidents, groups, escalations, monitoring, timeline = sheets
+        group_rows = self._get_group_rows(tickets)
+        escalation_rows = self._get_escalation_rows(tickets, to_local)
+        monitoring_rows = self._get_monitoring_rows(tickets, to_local)
+        labels = self._get_selection_labels(tickets)
+        for ticket in tickets:
+            number = ticket.number or ""
+            incidents.append(self._ticket_row(ticket, labels))
+            for row in group_rows.get(ticket.id, ()):
+                groups.append([number, *row])
+            for row in escalation_rows.get(ticket.id, ()):
+                escalations.append([number, *row])
+            for row in monitoring_rows.get(ticket.id, ()):
+                monitoring.append([number, *row])
+            for label, date, minutes in ticket._get_incident_timeline():
+                timeline.append([number, label, to_local(date), minutes])
+        for sheet in sheets:
+            sheet.close()
 
-    def _ticket_row(self, ticket):
-        selection = dict(
-            ticket._fields["class_of_service"]._description_selection(self.env)
-        )
-        monitoring = dict(
-            ticket._fields["monitoring_state"]._description_selection(self.env)
-        )
+    # ------------------------------------------------------------------
+    # Rows
+    # ------------------------------------------------------------------
+
+    def _translate_title(self, title):
+        """A column title (lazy term) in the user's language."""
+        return str(title)
+
+    def _get_local_datetime_converter(self):
+        """A function turning the ORM's naive UTC datetimes into naive ones
+        in the user's time zone (as Odoo's own exports show them)."""
+        tz_name = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        try:
+            zone = pytz.timezone(tz_name)
+        except pytz.UnknownTimeZoneError:
+            zone = pytz.utc
+
+        def to_local(value):
+            if not value:
+                return False
+            # to the second, as Odoo shows it
+            local = pytz.utc.localize(value).astimezone(zone)
+            return local.replace(tzinfo=None, microsecond=0)
+
+        return to_local
+
+    def _get_selection_labels(self, tickets):
+        def labels(field_name):
+            field = tickets._fields[field_name]
+            return dict(field._description_selection(self.env))
+
+        return {
+            "class_of_service": labels("class_of_service"),
+            "monitoring_state": labels("monitoring_state"),
+        }
+
+    def _ticket_row(self, ticket, labels):
         return [
-            ticket.number or "",
-            ticket.name or "",
-            ticket.partner_id.display_name or ticket.partner_name or "",
-            selection[ticket.class_of_service],
-            ticket.stage_id.name or "",
+            ticket.number,
+            ticket.name,
+            ticket.partner_id.display_name or ticket.partner_name,
+            labels["class_of_service"].get(ticket.class_of_service, ""),
+            ticket.stage_id.name,
             ticket.affected_user_count,
             ticket.affected_group_count,
             ticket.failure_rate,
-            ticket.root_cause_category_id.name or "",
-            monitoring[ticket.monitoring_state],
-            self.env._("Yes") if ticket.customer_confirmed else self.env._("No"),
+            ticket.root_cause_category_id.name,
+            labels["monitoring_state"].get(ticket.monitoring_state, ""),
+            ticket.customer_confirmed,
             ticket.time_to_acknowledge,
             ticket.time_to_escalate,
             ticket.time_to_resolve,
@@ -81,16 +219,111 @@ class HelpdeskIncidentXlsx(models.AbstractModel):
             ticket.handling_score,
         ]
 
-    def _write_groups_sheet(self, workbook, bold, tickets):
-        sheet = workbook.add_worksheet(self.env._("Affected Groups"))
-        for col, title in enumerate(["Ticket", "Group", "Location", "Users"]):
-            sheet.write(0, col, self.env._(title), bold)
-        sheet.set_column(0, 2, 20)
-        row = 1
-        for ticket in tickets:
-            for line in ticket.impact_line_ids:
-                sheet.write_string(row, 0, ticket.number or "")
-                sheet.write_string(row, 1, line.name)
-                sheet.write_string(row, 2, line.location or "")
-                sheet.write_number(row, 3, line.affected_users)
-                row += 1
+    def _read_lines(self, model, tickets, field_names, order):
+        """{ticket id: [line values]} of all the tickets' lines, one query
+        (plus the names of the many2one fields) whatever their number."""
+        if not tickets:
+            return {}
+        Line = self.env[model]
+        records = Line.search_read(
+            [("ticket_id", "in", tickets.ids)], ["ticket_id", *field_names], order=order
+        )
+        lines = {}
+        for values in records:
+            lines.setdefault(values["ticket_id"][0], []).append(values)
+        return lines
+
+    @staticmethod
+    def _name_of(value):
+        """The name of a many2one value read by ``search_read``."""
+        return value[1] if value else ""
+
+    def _get_group_rows(self, tickets):
+        lines = self._read_lines(
+            "helpdesk.ticket.impact.line",
+            tickets,
+            ["name", "location", "affected_users"],
+            order="id",
+        )
+        return {
+            ticket_id: [
+                [line["name"], line["location"], line["affected_users"]]
+                for line in values
+            ]
+            for ticket_id, values in lines.items()
+        }
+
+    def _get_escalation_rows(self, tickets, to_local):
+        Escalation = self.env["helpdesk.ticket.escalation"]
+        channels = dict(Escalation._fields["channel"]._description_selection(self.env))
+        states = dict(Escalation._fields["state"]._description_selection(self.env))
+        lines = self._read_lines(
+            "helpdesk.ticket.escalation",
+            tickets,
+            [
+                "target_id",
+                "channel",
+                "state",
+                "create_date",
+                "sent_date",
+                "acknowledged_date",
+                "acknowledged_by_id",
+                "response_time",
+                "attempt_count",
+                "last_error",
+            ],
+            order="create_date, id",
+        )
+        return {
+            ticket_id: [
+                [
+                    self._name_of(line["target_id"]),
+                    channels.get(line["channel"], ""),
+                    states.get(line["state"], ""),
+                    to_local(line["create_date"]),
+                    to_local(line["sent_date"]),
+                    to_local(line["acknowledged_date"]),
+                    self._name_of(line["acknowledged_by_id"]),
+                    line["response_time"],
+                    line["attempt_count"],
+                    line["last_error"],
+                ]
+                for line in values
+            ]
+            for ticket_id, values in lines.items()
+        }
+
+    def _get_monitoring_rows(self, tickets, to_local):
+        Log = self.env["helpdesk.ticket.monitoring.log"]
+        sources = dict(Log._fields["source"]._description_selection(self.env))
+        lines = self._read_lines(
+            "helpdesk.ticket.monitoring.log",
+            tickets,
+            [
+                "check_date",
+                "success_rate",
+                "timeout_errors",
+                "manual_test_ok",
+                "recurrence",
+                "source",
+                "user_id",
+                "note",
+            ],
+            order="check_date, id",
+        )
+        return {
+            ticket_id: [
+                [
+                    to_local(line["check_date"]),
+                    line["success_rate"],
+                    line["timeout_errors"],
+                    line["manual_test_ok"],
+                    line["recurrence"],
+                    sources.get(line["source"], ""),
+                    self._name_of(line["user_id"]),
+                    line["note"],
+                ]
+                for line in values
+            ]
+            for ticket_id, values in lines.items()
+        }

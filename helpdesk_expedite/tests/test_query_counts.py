@@ -29,7 +29,11 @@ WRITE_FACT_STAYS_STANDARD = 5
 WRITE_LINES_BECOMES_EXPEDITE = 69
 # the watchdog also looks for ticket mails to queue again after an SMTP outage
 WATCHDOG_NOTHING_DUE = 4
-WATCHDOG_3_OVERDUE = 95
+# activities, notes and the mark in batch, one digest per person notified
+# (the leader and the assignee here): was 95 with a mail per activity and
+# per note; 12 tickets cost the same as 3
+WATCHDOG_3_OVERDUE = 46
+WATCHDOG_12_OVERDUE = 46
 DASHBOARD_COUNTERS = 1
 PORTAL_PAGE = 29
 
@@ -138,6 +142,15 @@ class TestQueryCounts(ExpediteCase):
             tickets.mapped("watchdog_notified_deadline"),
             tickets.mapped("next_update_deadline"),
         )
+
+    def test_watchdog_reports_twelve_overdue_tickets(self):
+        self._make_overdue(1)
+        self.Ticket._cron_update_watchdog()  # warm: reports the first one
+        tickets = self._make_overdue(12)
+        self.env.invalidate_all()
+        with self.assertQueryCount(WATCHDOG_12_OVERDUE):
+            self.Ticket._cron_update_watchdog()
+        self.assertEqual(len(tickets.activity_ids), 12)
 
     # dashboard -----------------------------------------------------------
     def test_team_dashboard_counters(self):

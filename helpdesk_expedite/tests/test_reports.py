@@ -4,8 +4,10 @@ import io
 import logging
 import re
 import zipfile
+from datetime import datetime, timedelta
 from xml.etree import ElementTree
 
+from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -16,6 +18,7 @@ _logger = logging.getLogger(__name__)
 PDF_REPORT = "helpdesk_expedite.action_report_incident"
 XLSX_REPORT = "helpdesk_expedite.action_report_incident_xlsx"
 FORMULA_TITLE = "=cmd|' /C calc'!A0"
+SHEETS = ["Incidents", "Affected Groups", "Escalations", "Monitoring", "Timeline"]
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
 try:
@@ -32,9 +35,31 @@ def _column_index(cell_ref):
     return index - 1
 
 
+def _date_styles(archive):
+    """Indexes of the cell styles whose number format shows a date."""
+    root = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    date_formats = set(range(14, 23))  # Excel's built-in date formats
+    formats = root.find("m:numFmts", NS)
+    for fmt in formats if formats is not None else ():
+        if "yy" in fmt.get("formatCode").lower():
+            date_formats.add(int(fmt.get("numFmtId")))
+    styles = root.find("m:cellXfs", NS)
+    return {
+        index
+        for index, xf in enumerate(styles)
+        if int(xf.get("numFmtId", 0)) in date_formats
+    }
+
+
+def _excel_datetime(serial):
+    """The datetime of an Excel (1900 system) serial, to the second."""
+    return datetime(1899, 12, 30) + timedelta(seconds=round(serial * 86400))
+
+
 def read_xlsx_zip(content):
-    """{sheet name: [[(value, kind)]]} with kind "n", "s", "f" (formula),
-    read straight from the workbook's XML (no openpyxl needed)."""
+    """{sheet name: [[(value, kind)]]} with kind "n", "s", "b" (boolean),
+    "d" (datetime), "f" (formula), read straight from the workbook's XML
+    (no openpyxl needed)."""
     sheets = {}
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         names = archive.namelist()
@@ -45,6 +70,7 @@ def read_xlsx_zip(content):
                 shared.append(
                     "".join(t.text or "" for t in item.iter(f"{{{NS['m']}}}t"))
                 )
+        date_styles = _date_styles(archive)
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         sheet_names = [s.get("name") for s in workbook.find("m:sheets", NS)]
         for position, name in enumerate(sheet_names, start=1):
@@ -62,12 +88,16 @@ def read_xlsx_zip(content):
                     inline = cell.find("m:is", NS)
                     if formula is not None:
                         cells.append(("=" + (formula.text or ""), "f"))
+                    elif cell.get("t") == "b":
+                        cells.append((value.text == "1", "b"))
                     elif cell.get("t") == "s":
                         cells.append((shared[int(value.text)], "s"))
                     elif cell.get("t") == "inlineStr":
                         cells.append(
                             ("".join(t.text or "" for t in inline.iter()), "s")
                         )
+                    elif value is not None and int(cell.get("s", 0)) in date_styles:
+                        cells.append((_excel_datetime(float(value.text)), "d"))
                     elif value is not None:
                         number = float(value.text)
                         cells.append(
@@ -92,10 +122,15 @@ def read_xlsx_openpyxl(content):
                 value = cell.value
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
-                kind = {"n": "n", "s": "s", "f": "f"}.get(
-                    cell.data_type, cell.data_type
-                )
+                if isinstance(value, datetime):
+                    value = value.replace(microsecond=0) + timedelta(
+                        seconds=round(value.microsecond / 1e6)
+                    )
+                kind = cell.data_type
                 cells.append((value, kind if value is not None else None))
+            # openpyxl pads every row to the sheet's width
+            while cells and cells[-1] == (None, None):
+                cells.pop()
             rows.append(cells)
         sheets[sheet.title] = rows
     return sheets
@@ -254,7 +289,7 @@ class TestIncidentReports(ExpediteHttpCase):
 
     def test_xlsx_contains_the_numbers(self):
         sheets = self._read(self._xlsx(self.ticket))
-        self.assertEqual(list(sheets), ["Incidents", "Affected Groups"])
+        self.assertEqual(list(sheets), SHEETS)
         rows = sheets["Incidents"]
         header = [value for value, _kind in rows[0]]
         self.assertEqual(header[0], "Ticket")
@@ -265,6 +300,8 @@ class TestIncidentReports(ExpediteHttpCase):
         self.assertEqual(row["Class of Service"], ("Expedite", "s"))
         self.assertEqual(row["Monitoring"], ("Running", "s"))
         self.assertEqual(row["Title"][0], self.ticket.name)
+        self.assertEqual(row["Customer Confirmed"], (False, "b"))
+        self.assertEqual(row["Time to Close (min)"], (0, "n"))
         groups = sheets["Affected Groups"]
         self.assertEqual(
             [value for value, _kind in groups[0]],
@@ -308,3 +345,143 @@ class TestIncidentReports(ExpediteHttpCase):
         row = self._row_for(rows, plain.number)
         self.assertEqual(row[5], (0, "n"))
         self.assertEqual(len(sheets["Affected Groups"]), 4)
+
+    def _local(self, value):
+        """An ORM datetime as the workbook shows it: the user's time zone,
+        to the second."""
+        return fields.Datetime.context_timestamp(self.ticket, value).replace(
+            tzinfo=None, microsecond=0
+        )
+
+    def _as_dicts(self, rows):
+        header = [value for value, _kind in rows[0]]
+        return [dict(zip(header, row, strict=False)) for row in rows[1:]]
+
+    def test_xlsx_sheets_typed_cells(self):
+        """Escalations, monitoring checks and the timeline, one row each,
+        dates as Excel dates, numbers as numbers, flags as booleans."""
+        ticket = self.ticket.with_context(tz="Asia/Ho_Chi_Minh")
+        self.ticket = ticket
+        ticket.action_escalate(self.dev_team.id)
+        ticket.escalation_ids.action_mark_acknowledged()
+        ticket.action_log_monitoring(97.5, 2, False, False, "Slow but up")
+        plain = self._create_ticket(groups=[], name="Printer jam", failure_rate=0)
+        content, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(tz="Asia/Ho_Chi_Minh")
+            ._render_xlsx(XLSX_REPORT, (ticket | plain).ids, {})
+        )
+        sheets = self._read(content)
+        self.assertEqual(list(sheets), SHEETS)
+
+        escalations = self._as_dicts(sheets["Escalations"])
+        self.assertEqual(
+            [value for value, _kind in sheets["Escalations"][0]],
+            [
+                "Ticket",
+                "Target",
+                "Channel",
+                "State",
+                "Created",
+                "Sent",
+                "Acknowledged",
+                "Acknowledged By",
+                "Response Time (min)",
+                "Attempts",
+                "Last Error",
+            ],
+        )
+        self.assertEqual(len(escalations), 1)
+        escalation = ticket.escalation_ids
+        row = escalations[0]
+        self.assertEqual(row["Ticket"], (ticket.number, "s"))
+        self.assertEqual(row["Target"], (self.dev_team.name, "s"))
+        self.assertEqual(row["Channel"], ("Email", "s"))
+        self.assertEqual(row["State"], ("Acknowledged", "s"))
+        self.assertEqual(row["Sent"], (self._local(escalation.sent_date), "d"))
+        self.assertEqual(
+            row["Acknowledged"], (self._local(escalation.acknowledged_date), "d")
+        )
+        self.assertEqual(row["Acknowledged By"][1], "s")
+        self.assertEqual(row["Attempts"], (1, "n"))
+        self.assertEqual(row["Response Time (min)"][1], "n")
+
+        checks = self._as_dicts(sheets["Monitoring"])
+        self.assertEqual(
+            [(r["Success Rate (%)"], r["Timeout Errors"]) for r in checks],
+            [((100, "n"), (0, "n")), ((97.5, "n"), (2, "n"))],
+        )
+        self.assertEqual(
+            [(r["Manual Test OK"], r["Recurrence"]) for r in checks],
+            [((True, "b"), (False, "b")), ((False, "b"), (False, "b"))],
+        )
+        self.assertEqual(checks[1]["Note"], ("Slow but up", "s"))
+        self.assertEqual(checks[1]["Source"], ("Manual", "s"))
+        self.assertEqual(checks[0]["Checked At"][1], "d")
+
+        timeline = self._as_dicts(sheets["Timeline"])
+        own = [r for r in timeline if r["Ticket"][0] == ticket.number]
+        self.assertEqual(
+            [r["Milestone"][0] for r in own],
+            [step[0] for step in ticket._get_incident_timeline()],
+        )
+        self.assertEqual(
+            own[0]["Date"],
+            (self._local(ticket.create_date), "d"),
+        )
+        # the user's time zone, not UTC (Asia/Ho_Chi_Minh is UTC+7)
+        self.assertEqual(
+            own[0]["Date"][0] - ticket.create_date.replace(microsecond=0),
+            timedelta(hours=7),
+        )
+        self.assertEqual(own[0]["Minutes Since Report"], (0, "n"))
+        self.assertIn(
+            plain.number, [r["Ticket"][0] for r in timeline], "every ticket reported"
+        )
+
+    def test_agent_can_export_xlsx(self):
+        self.ticket.action_escalate(self.dev_team.id)
+        content, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.agent)
+            ._render_xlsx(XLSX_REPORT, self.ticket.ids, {})
+        )
+        sheets = self._read(content)
+        self.assertEqual(len(sheets["Escalations"]), 2)
+        self.assertEqual(len(sheets["Monitoring"]), 2)
+
+    def test_xlsx_header_frozen_and_filtered(self):
+        if openpyxl is None:
+            self.skipTest("openpyxl is not installed")
+        plain = self._create_ticket(groups=[], name="Printer jam", failure_rate=0)
+        content = self._xlsx(self.ticket | plain)
+        workbook = openpyxl.load_workbook(io.BytesIO(content))
+        self.assertEqual(workbook.sheetnames, SHEETS)
+        for sheet in workbook.worksheets:
+            self.assertEqual(sheet.freeze_panes, "A2", sheet.title)
+            last = openpyxl.utils.get_column_letter(sheet.max_column)
+            self.assertEqual(
+                sheet.auto_filter.ref, f"A1:{last}{sheet.max_row}", sheet.title
+            )
+            header = [cell.value for cell in sheet[1]]
+            self.assertTrue(all(header), (sheet.title, header))
+            self.assertTrue(sheet["A1"].font.b, sheet.title)
+
+    def test_xlsx_reads_lines_in_batch(self):
+        """Reading the children costs a fixed number of queries, not one per
+        ticket: the same for 2 tickets as for 6."""
+        Report = self.env["report.helpdesk_expedite.incident_xlsx"]
+        tickets = self.ticket | self._create_ticket(name="Second")
+        more = tickets | self.Ticket.union(
+            *(self._create_ticket(name=f"Other {i}") for i in range(4))
+        )
+        counts = []
+        for batch in (tickets, more):
+            self.env.invalidate_all()
+            batch = batch.with_env(self.env)
+            start = self.cr.sql_log_count
+            Report._get_group_rows(batch)
+            Report._get_escalation_rows(batch, lambda value: value)
+            Report._get_monitoring_rows(batch, lambda value: value)
+            counts.append(self.cr.sql_log_count - start)
+        self.assertEqual(counts[0], counts[1])

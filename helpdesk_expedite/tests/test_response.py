@@ -184,6 +184,35 @@ class TestWatchdog(ExpediteCase):
                 self._run_watchdog()
         self.assertEqual(len(self._notes(ticket, "Customer update overdue")), 2)
 
+    def test_one_digest_per_person_and_run(self):
+        """Two tickets late at once: one activity and one note each, and one
+        notification each for the leader and the assignee listing both,
+        instead of a mail per activity and per note."""
+        with self.at(T0):
+            tickets = self._create_scenario_ticket() | self._create_scenario_ticket()
+        Message = self.env["mail.message"]
+        before = Message.search([]).ids
+        with freeze_time(T0 + timedelta(minutes=20)):
+            self._run_watchdog()
+        for ticket in tickets:
+            self.assertEqual(len(self._overdue_activities(ticket)), 1)
+            self.assertEqual(len(self._notes(ticket, "Customer update overdue")), 1)
+        new = Message.search([("id", "not in", before)])
+        digests = new.filtered(lambda m: m.subject == "Customer updates overdue")
+        self.assertEqual(len(digests), 2)
+        self.assertEqual(
+            digests.partner_ids, self.manager.partner_id | self.agent.partner_id
+        )
+        for digest in digests:
+            self.assertEqual(len(digest.partner_ids), 1)
+            for ticket in tickets:
+                self.assertIn(ticket.number, digest.body)
+            self.assertEqual(digest.notification_ids.res_partner_id, digest.partner_ids)
+        self.assertFalse(
+            new.filtered(lambda m: "assigned to you" in (m.subject or "")),
+            "no assignment mail per activity",
+        )
+
     def test_closed_and_standard_tickets_are_ignored(self):
         with self.at(T0):
             standard = self._create_ticket(groups=[("A", "", 2)])

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from odoo import fields
 from odoo.tests import freeze_time, tagged
 
-from ..lib import teams_card
+from ..lib import teams_card, webhook_post, webhook_safety
 from .common import ExpediteCase
 
 SECRET = "sig-S3cr3tW3bh00k"
@@ -24,12 +24,16 @@ class FakeTeams:
     Each reply is (status, headers, delay in seconds); the last one repeats.
     """
 
-    def __init__(self):
+    def __init__(self, protocol="HTTP/1.0"):
         self.received = []
         self.broken_replies = 0
         self.replies = [(200, {}, 0)]
+        self.in_flight = self.max_in_flight = 0
+        self.client_ports = set()
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self.server = ThreadingHTTPServer(
+            ("127.0.0.1", 0), self._handler_class(protocol)
+        )
         self.server.daemon_threads = True
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}
@@ -63,21 +67,29 @@ class FakeTeams:
     def _next_reply(self, request):
         with self._lock:
             self.received.append(request)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
             if len(self.replies) > 1:
                 return self.replies.pop(0)
             return self.replies[0]
 
-    def _handler_class(self):
+    def _handler_class(self, protocol):
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = protocol
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 status, headers, delay = fake._next_reply(
                     {"path": self.path, "headers": dict(self.headers), "body": body}
                 )
+                with fake._lock:
+                    fake.client_ports.add(self.client_address[1])
                 if delay:
                     time.sleep(delay)
+                with fake._lock:
+                    fake.in_flight -= 1
                 try:
                     self.send_response(status)
                     for name, value in headers.items():
@@ -336,6 +348,66 @@ class TestTeamsDelivery(ExpediteCase):
         self.assertEqual(
             escalation.with_user(self.agent).last_error, escalation.last_error
         )
+
+    def test_url_checked_again_before_each_post(self):
+        """Allowed when saved, internal when delivered (an allowance
+        withdrawn, or DNS now answering a private address): not posted."""
+        self.target.teams_webhook_url = self.teams.url.replace("http:", "https:")
+        escalation = self._escalate()
+        self.env["ir.config_parameter"].set_param(
+            "helpdesk_expedite.webhook_allowed_hosts", "teams.example.com"
+        )
+        self._deliver_failing()
+        self.assertEqual(self.teams.received, [])
+        self.assertEqual(escalation.state, "queued")
+        self.assertEqual(escalation.attempt_count, 1)
+        self.assertIn("not a public address", escalation.last_error)
+
+    # ------------------------------------------------------------------
+    # Throughput
+    # ------------------------------------------------------------------
+
+    def test_one_card_in_flight_over_one_connection(self):
+        """A run posts every due escalation one at a time (a crash can then
+        post again only the card in flight) over one kept-alive connection,
+        without a chatter message per delivery."""
+        keep_alive = FakeTeams(protocol="HTTP/1.1").start()
+        self.addCleanup(keep_alive.stop)
+        self.target.teams_webhook_url = keep_alive.url
+        tickets = self.ticket | self.Ticket.union(
+            *(self._create_ticket(name=f"Outage {i}") for i in range(3))
+        )
+        with freeze_time(self.now):
+            tickets.action_escalate(target_id=self.target.id)
+        escalations = tickets.escalation_ids.filtered(
+            lambda e: e.target_id == self.target
+        )
+        self.assertEqual(len(escalations), 4)
+        messages = escalations.message_ids
+        keep_alive.script((202, {}, 0.05))
+        self._deliver()
+        self.assertEqual(set(escalations.mapped("state")), {"sent"})
+        self.assertEqual(len(keep_alive.received), 4)
+        self.assertEqual(keep_alive.max_in_flight, 1)
+        self.assertEqual(len(keep_alive.client_ports), 1, "a connection per post")
+        self.assertEqual(
+            escalations.message_ids, messages, "no chatter message per delivery"
+        )
+
+    def test_poster_checks_the_url_before_each_post(self):
+        allowed = frozenset({"127.0.0.1"})
+        with webhook_post.WebhookPoster(allowed) as poster:
+            posted = poster.post(self.teams.url, {"n": 1}, (2, 2))
+            poster.allowed_hosts = frozenset()
+            internal = poster.post(
+                self.teams.url.replace("http:", "https:"), {}, (2, 2)
+            )
+            not_https = poster.post(self.teams.url, {}, (2, 2))
+        self.assertEqual(posted.status_code, 200)
+        self.assertIsNone(posted.problem)
+        self.assertEqual(internal.problem, webhook_safety.NOT_PUBLIC)
+        self.assertEqual(not_https.problem, webhook_safety.NOT_HTTPS)
+        self.assertEqual(len(self.teams.received), 1)
 
     # ------------------------------------------------------------------
     # Card content

@@ -1,7 +1,7 @@
 """The watchdog: one alert per lapsed update deadline, and the alerts of
 the other phases (recurrence, failed delivery) to whoever answers."""
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.tools import format_datetime
@@ -27,8 +27,7 @@ class HelpdeskTicket(models.Model):
         """Report lapsed update deadlines, and end monitoring windows."""
         tickets, remaining = self._lock_newly_overdue(batch_size)
         with system_write():
-            for ticket in tickets:
-                ticket._report_overdue_update()
+            tickets._report_overdue_updates()
         self._complete_monitoring_windows()
         self._requeue_mail_after_smtp_outage()
         self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)
@@ -84,42 +83,133 @@ class HelpdeskTicket(models.Model):
         remaining = max(self.env.cr.fetchone()[0] - len(ids), 0)
         return self.browse(ids), remaining
 
-    def _report_overdue_update(self):
-        self.ensure_one()
-        leader = self.team_id.user_id
-        tz = leader.tz or self.user_id.tz or "UTC"
-        due = format_datetime(
-            self.env, self.next_update_deadline, tz=tz, dt_format="short"
+    def _report_overdue_updates(self):
+        """Per ticket, one activity for its assignee and one note to its
+        team leader, once per overdue period. Done in batch, with one
+        digest notification per person instead of one mail per activity
+        and per note: a few queries per run and per person notified, about
+        two per ticket."""
+        if not self:
+            return
+        self._mark_overdue_reported()
+        cos_labels = dict(CLASS_OF_SERVICE)
+        alerts, notes, digests = [], {}, {}
+        for ticket in self:
+            leader = ticket.team_id.user_id
+            tz = leader.tz or ticket.user_id.tz or "UTC"
+            due = format_datetime(
+                self.env, ticket.next_update_deadline, tz=tz, dt_format="short"
+            )
+            alerts.append(
+                (
+                    ticket,
+                    self.env._("Customer update overdue"),
+                    self.env._(
+                        "The customer update promised for %(due)s (%(tz)s) has "
+                        "not been sent.",
+                        due=due,
+                        tz=tz,
+                    ),
+                )
+            )
+            notes.setdefault(leader, {})[ticket.id] = escape(
+                self.env._(
+                    "Customer update overdue since %(due)s (%(tz)s) on this "
+                    "%(cos)s ticket.",
+                    due=due,
+                    tz=tz,
+                    cos=cos_labels[ticket.class_of_service],
+                )
+            )
+            for user in leader | ticket._get_alerted_user():
+                digests.setdefault(user, self.browse())
+                digests[user] |= ticket
+        # the activities' own assignment mails are replaced by the digests
+        self.with_context(mail_activity_quick_update=True)._alert_assignees(
+            alerts, "helpdesk_expedite.mail_activity_type_update_overdue"
         )
-        self.write({"watchdog_notified_deadline": self.next_update_deadline})
-        self._alert_assignee(
-            self.env._("Customer update overdue"),
+        for leader, bodies in notes.items():
+            # logged, not notified one by one: the leader gets the digest
+            self.browse(bodies)._message_log_batch(
+                bodies=bodies, partner_ids=leader.partner_id.ids
+            )
+        for user, tickets in digests.items():
+            # as for activities, nobody is notified of their own alerts
+            if user != self.env.user:
+                tickets._notify_overdue_digest(user)
+
+    def _mark_overdue_reported(self):
+        """Remember the lapsed deadline of each ticket: its period is then
+        reported once. One statement for the batch: the rows are locked by
+        the caller, so their deadline cannot move meanwhile, and no other
+        field depends on this one (nothing to recompute or track)."""
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET watchdog_notified_deadline = "
+            "next_update_deadline WHERE id = ANY(%s)",
+            [self.ids],
+        )
+        self.invalidate_recordset(["watchdog_notified_deadline"])
+
+    def _notify_overdue_digest(self, user):
+        """One notification (inbox or mail, as the user prefers) listing the
+        tickets whose customer update is overdue, for their assignee or
+        their team leader."""
+        items = Markup("").join(
+            Markup('<li><a href="%s">%s</a></li>')
+            % (ticket._notify_get_action_link("view"), ticket.display_name)
+            for ticket in self
+        )
+        body = Markup("<p>%s</p><ul>%s</ul>") % (
             self.env._(
-                "The customer update promised for %(due)s (%(tz)s) has not been sent.",
-                due=due,
-                tz=tz,
+                "The promised customer update is overdue on these tickets (%(count)s):",
+                count=len(self),
             ),
-            activity_type="helpdesk_expedite.mail_activity_type_update_overdue",
+            items,
         )
-        self.message_post(
-            body=self.env._(
-                "Customer update overdue since %(due)s (%(tz)s) on this %(cos)s "
-                "ticket.",
-                due=due,
-                tz=tz,
-                cos=dict(CLASS_OF_SERVICE)[self.class_of_service],
-            ),
+        # on the first ticket (a notification, not in its chatter): a mail
+        # lost to an SMTP outage is queued again like the ticket's others
+        self[:1].message_notify(
+            partner_ids=user.partner_id.ids,
+            subject=self.env._("Customer updates overdue"),
+            body=body,
             subtype_xmlid="mail.mt_note",
-            partner_ids=leader.partner_id.ids,
         )
+
+    def _get_alerted_user(self):
+        """Whoever answers for the ticket: its assignee, else its team
+        leader, else the current user."""
+        self.ensure_one()
+        return self.user_id or self.team_id.user_id or self.env.user
 
     def _alert_assignee(self, summary, note, activity_type=None):
         """One activity for whoever answers for the ticket."""
         self.ensure_one()
-        user = self.user_id or self.team_id.user_id or self.env.user
-        return self.activity_schedule(
-            activity_type or "helpdesk_expedite.mail_activity_type_incident_alert",
-            summary=summary,
-            note=escape(note),
-            user_id=user.id,
+        return self._alert_assignees([(self, summary, note)], activity_type)
+
+    @api.model
+    def _alert_assignees(self, alerts, activity_type=None):
+        """One activity per (ticket, summary, note) of ``alerts`` for whoever
+        answers for the ticket, all created at once."""
+        if self.env.context.get("mail_activity_automation_skip"):
+            return self.env["mail.activity"]
+        activity_type = self.env.ref(
+            activity_type or "helpdesk_expedite.mail_activity_type_incident_alert"
         )
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for ticket, summary, note in alerts:
+            user = ticket._get_alerted_user()
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": summary,
+                    "note": escape(note),
+                    "automated": True,
+                    "date_deadline": today,
+                    "res_model_id": model_id,
+                    "res_id": ticket.id,
+                    "user_id": user.id,
+                }
+            )
+        return self.env["mail.activity"].create(vals_list)
