@@ -155,6 +155,11 @@ class TestLinking(MajorIncidentCase):
                 self.major.id
             )
         self.assertFalse((mine | self.reporters[0]).major_incident_id)
+        # linked by a colleague, his ticket is still his to unlink
+        mine.action_link_to_major_incident(self.major.id)
+        as_own.action_unlink_from_major_incident()
+        self.assertFalse(mine.major_incident_id)
+        self.assertTrue(self._notes(mine, "Unlinked from the major incident"))
 
     def test_a_flood_of_reports_is_a_classification_fact(self):
         rule = self.env["helpdesk.expedite.rule"].create(

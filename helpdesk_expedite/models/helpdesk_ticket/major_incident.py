@@ -175,7 +175,9 @@ class HelpdeskTicket(models.Model):
         """Detach the tickets from their major incident."""
         self.check_access("write")
         tickets = self.filtered("major_incident_id")
-        for major, group in groupby(tickets, key=lambda t: t.major_incident_id):
+        # the incident may be one the agent cannot open: unlinking his own
+        # tickets from it still names it in their chatter
+        for major, group in groupby(tickets, key=lambda t: t.sudo().major_incident_id):
             reporters = self.browse([t.id for t in group])
             reporters.with_context(tracking_disable=True).write(
                 {"major_incident_id": False}
