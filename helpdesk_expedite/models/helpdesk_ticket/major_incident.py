@@ -156,19 +156,7 @@ class HelpdeskTicket(models.Model):
             )
         tickets = self.filtered(lambda t: t.major_incident_id != major)
         if tickets:
-            tickets.with_context(tracking_disable=True).write(
-                {"major_incident_id": major.id}
-            )
-            tickets._log_link_notes(
-                self.env._("Linked to the major incident %s.", major.display_name)
-            )
-            major._log_link_notes(
-                self.env._(
-                    "%(count)s ticket(s) linked: %(tickets)s",
-                    count=len(tickets),
-                    tickets=", ".join(tickets.mapped("display_name")),
-                )
-            )
+            tickets._write_major_incident(major, linking=True)
         return True
 
     def action_unlink_from_major_incident(self):
@@ -178,21 +166,35 @@ class HelpdeskTicket(models.Model):
         # the incident may be one the agent cannot open: unlinking his own
         # tickets from it still names it in their chatter
         for major, group in groupby(tickets, key=lambda t: t.sudo().major_incident_id):
-            reporters = self.browse([t.id for t in group])
-            reporters.with_context(tracking_disable=True).write(
-                {"major_incident_id": False}
-            )
-            reporters._log_link_notes(
-                self.env._("Unlinked from the major incident %s.", major.display_name)
-            )
-            major._log_link_notes(
-                self.env._(
-                    "%(count)s ticket(s) unlinked: %(tickets)s",
-                    count=len(reporters),
-                    tickets=", ".join(reporters.mapped("display_name")),
-                )
+            self.browse([t.id for t in group])._write_major_incident(
+                major, linking=False
             )
         return True
+
+    def _write_major_incident(self, major, linking):
+        """Link the tickets to ``major`` (or unlink them from it) in one
+        write, and say so in their chatter and in the incident's."""
+        self.with_context(tracking_disable=True).write(
+            {"major_incident_id": major.id if linking else False}
+        )
+        _ = self.env._
+        tickets = ", ".join(self.mapped("display_name"))
+        if linking:
+            mine = _("Linked to the major incident %s.", major.display_name)
+            theirs = _(
+                "%(count)s ticket(s) linked: %(tickets)s",
+                count=len(self),
+                tickets=tickets,
+            )
+        else:
+            mine = _("Unlinked from the major incident %s.", major.display_name)
+            theirs = _(
+                "%(count)s ticket(s) unlinked: %(tickets)s",
+                count=len(self),
+                tickets=tickets,
+            )
+        self._log_link_notes(mine)
+        major._log_link_notes(theirs)
 
     def action_link_to_suggested_major_incident(self):
         for ticket in self:
