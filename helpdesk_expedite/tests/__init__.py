@@ -13,6 +13,7 @@ from . import (
     test_lib_escalation,
     test_lifecycle,
     test_major_incident,
+    test_major_incident_hardening,
     test_monitoring_feed,
     test_monitoring_feed_example,
     test_portal,

@@ -11,8 +11,9 @@ from odoo.tools import format_datetime
 from .common import ExpediteCase, PortalIncidentCase
 
 REPORTERS = 30
-# queries of one bulk link, and of one update fanned out to 50 customers
-LINK_BATCH_QUERIES = 25
+# queries of one bulk link (with the lock on the incident), and of one
+# update fanned out to 50 customers
+LINK_BATCH_QUERIES = 26
 FAN_OUT_QUERIES = 80
 
 

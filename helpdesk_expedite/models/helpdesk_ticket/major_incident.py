@@ -2,16 +2,36 @@
 suggestion to link them, and what the major incident does for them (its
 customer updates reach their customers, its closing resolves them)."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import groupby
+from odoo.tools import SQL, groupby
 
 from ...lib.matching import match_key
 from ..constants import AGENT_GROUP, LINK_SUGGESTION_HOURS_PARAM
 
 DEFAULT_SUGGESTION_HOURS = 24
+# set while a closing major incident closes its reporters (not forgeable
+# over RPC, unlike a context key): their own closure gate is the incident's
+_closing_with_major = ContextVar("helpdesk_expedite_closing_with_major", default=False)
+
+
+@contextmanager
+def closing_with_major_incident():
+    token = _closing_with_major.set(True)
+    try:
+        yield
+    finally:
+        _closing_with_major.reset(token)
+
+
+def is_closing_with_major_incident():
+    return _closing_with_major.get()
+
+
 UPDATE_TEMPLATE = "helpdesk_expedite.mail_template_major_incident_update"
 CLOSED_TEMPLATE = "helpdesk_expedite.mail_template_major_incident_closed"
 
@@ -42,7 +62,10 @@ class HelpdeskTicket(models.Model):
     # precomputed: a new ticket has no linked tickets, and asking the
     # database so would cost every create a query
     linked_ticket_count = fields.Integer(
-        compute="_compute_linked_ticket_count", store=True, precompute=True
+        compute="_compute_linked_ticket_count",
+        store=True,
+        precompute=True,
+        groups=AGENT_GROUP,
     )
     service_match_key = fields.Char(
         compute="_compute_match_keys",
@@ -88,11 +111,19 @@ class HelpdeskTicket(models.Model):
             ticket.service_match_key = match_key(ticket.affected_service) or False
             ticket.error_match_key = match_key(ticket.error_message) or False
 
-    @api.constrains("major_incident_id")
+    @api.constrains("major_incident_id", "company_id")
     def _check_major_incident(self):
         linked = self.filtered("major_incident_id")
         for major, reporters in groupby(linked, key=lambda t: t.major_incident_id):
             major._check_can_gather(self.browse([t.id for t in reporters]))
+        for major in self.sudo().filtered("linked_ticket_count"):
+            if major.linked_ticket_ids.company_id != major.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "%s has linked tickets: it stays in their company.",
+                        major.display_name,
+                    )
+                )
 
     def _check_can_gather(self, reporters):
         """Raise a clear error when ``reporters`` may not be linked to this
@@ -100,6 +131,14 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         # the caller must see the incident (record rules): no linking blind
         self.with_env(reporters.env).check_access("read")
+        # two agents linking A under B and B under A at once: the second
+        # waits here (or deadlocks and is retried) and then sees the first
+        self.env.execute_query(
+            SQL(
+                "SELECT id FROM helpdesk_ticket WHERE id = %s FOR NO KEY UPDATE",
+                self.id,
+            )
+        )
         _ = self.env._
         if self in reporters:
             raise ValidationError(
@@ -130,7 +169,9 @@ class HelpdeskTicket(models.Model):
                     major=self.display_name,
                 )
             )
-        gathering = reporters.filtered("linked_ticket_count")
+        # counted afresh: a stored figure is no proof
+        gathering = self.sudo().search([("major_incident_id", "in", reporters.ids)])
+        gathering = gathering.major_incident_id.with_env(reporters.env)
         if gathering:
             raise ValidationError(
                 _(
@@ -312,12 +353,14 @@ class HelpdeskTicket(models.Model):
 
     def _one_ticket_per_customer(self, exclude_partners):
         """The first ticket of each customer among ``self``: a customer who
-        reported twice gets one mail. ``exclude_partners`` are told already."""
+        reported twice, or is known under two contacts with one address, gets
+        one mail. ``exclude_partners`` are told already."""
+        told = set(exclude_partners.mapped("email_normalized"))
         chosen = {}
         for ticket in self.sorted("id"):
-            partner = ticket.partner_id
-            if partner and partner.email and partner not in exclude_partners:
-                chosen.setdefault(partner, ticket)
+            address = ticket.partner_id.email_normalized
+            if address and address not in told:
+                chosen.setdefault(address, ticket)
         return self.browse([ticket.id for ticket in chosen.values()])
 
     def _tell_linked_customers(self, template_xmlid, reporters, text):
@@ -342,27 +385,51 @@ class HelpdeskTicket(models.Model):
 
     def _close_linked_tickets(self):
         """Resolve the reporters still open with the incident's summary, through
-        their closing stage (tracked); each customer is told once."""
+        their closing stage (tracked); each customer is told once. A reporter
+        whose team has no closed stage stays open, said on the incident."""
         self.ensure_one()
         reporters = self._get_open_linked_tickets()
         if not reporters:
             return
-        reporters.write({"resolution_summary": self.resolution_summary})
-        for stage, group in groupby(reporters, key=lambda t: t._get_closing_stage()):
-            self.browse([t.id for t in group]).sudo().write({"stage_id": stage.id})
+        if self.resolution_summary:
+            reporters.filtered(lambda t: not t.resolution_summary).write(
+                {"resolution_summary": self.resolution_summary}
+            )
+        closed, left_open = self.browse(), self.browse()
+        with closing_with_major_incident():
+            for _team, group in groupby(reporters, key=lambda t: t.team_id):
+                group = self.browse([t.id for t in group]).sudo()
+                stage = group[0]._find_closing_stage()
+                if stage:
+                    group.write({"stage_id": stage.id})
+                    closed |= group
+                else:
+                    left_open |= group
+        if left_open:
+            self.message_post(
+                body=self.env._(
+                    "No closed stage for %s: close them by hand.",
+                    ", ".join(left_open.mapped("display_name")),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         self._tell_linked_customers(
-            CLOSED_TEMPLATE, reporters, self.resolution_summary or ""
+            CLOSED_TEMPLATE, closed, self.resolution_summary or ""
         )
 
     def _track_template(self, changes):
         """A reporter closed with its major incident is told by the incident's
         closing mail, not by the stage's own mail as well."""
         res = super()._track_template(changes)
-        ticket = self[:1]
+        ticket = self[:1].sudo()
+        major = ticket.major_incident_id
+        # closed in the same transaction as its incident (same timestamp),
+        # not closed by hand later
         if (
             "stage_id" in res
             and ticket.closed
-            and ticket.sudo().major_incident_id.closed
+            and major.closed
+            and ticket.closed_date == major.closed_date
         ):
             del res["stage_id"]
         return res

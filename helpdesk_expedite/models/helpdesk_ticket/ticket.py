@@ -9,6 +9,7 @@ from ...lib import incident
 from ..constants import AGENT_GROUP
 from ..lifecycle_guard import check_guarded_fields
 from .classification import CLASSIFICATION_FACTS, DEFER_CLASSIFICATION
+from .major_incident import is_closing_with_major_incident
 
 # Set by the add-on's actions only (see lifecycle_guard): milestones, states,
 # the classifier's verdict, figures computed from them, the feed's secret.
@@ -34,6 +35,9 @@ GUARDED_FIELDS = frozenset(
         "time_to_escalate",
         "time_to_resolve",
         "time_to_close",
+        "linked_ticket_count",
+        "service_match_key",
+        "error_match_key",
     }
 )
 
@@ -151,29 +155,29 @@ class HelpdeskTicket(models.Model):
         return res
 
     def _tickets_being_closed(self, vals):
-        """Expedite tickets that this write moves into a closed stage (a
-        reporter closed with its major incident is covered by that one's
-        gate and closing)."""
-        if not vals.get("stage_id"):
+        """Expedite tickets that this write moves into a closed stage (none
+        while a major incident closes its reporters: its gate covers them)."""
+        if not vals.get("stage_id") or is_closing_with_major_incident():
             return self.browse()
         stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
         if not stage.closed:
             return self.browse()
         return self.filtered(
-            lambda t: (
-                t.class_of_service == "expedite"
-                and not t.closed
-                and not t.sudo().major_incident_id.closed
-            )
+            lambda t: t.class_of_service == "expedite" and not t.closed
         )
 
-    def _get_closing_stage(self):
+    def _find_closing_stage(self):
+        """The team's "Done" stage, else its first closed one (may be none)."""
         self.ensure_one()
         stages = self.team_id._get_applicable_stages().filtered("closed")
         done = self.env.ref(
             "helpdesk_mgmt.helpdesk_ticket_stage_done", raise_if_not_found=False
         )
-        stage = done if done in stages else stages[:1]
+        return done if done in stages else stages[:1]
+
+    def _get_closing_stage(self):
+        self.ensure_one()
+        stage = self._find_closing_stage()
         if not stage:
             raise UserError(
                 self.env._("No closed stage is available for %s.", self.display_name)
