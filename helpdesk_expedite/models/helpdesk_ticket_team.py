@@ -80,7 +80,7 @@ class HelpdeskTicketTeam(models.Model):
             return
         team.invalidate_recordset(["expedite_ticket_count"])
         if team.expedite_ticket_count > team.expedite_wip_limit:
-            ticket.message_post(
+            ticket._message_log(
                 body=self.env._(
                     "Team %(team)s now runs %(count)s Expedite incidents, over its "
                     "limit of %(limit)s: consider swarming on one at a time.",
@@ -88,5 +88,4 @@ class HelpdeskTicketTeam(models.Model):
                     count=team.expedite_ticket_count,
                     limit=team.expedite_wip_limit,
                 ),
-                subtype_xmlid="mail.mt_note",
             )

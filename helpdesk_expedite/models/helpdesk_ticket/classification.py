@@ -164,14 +164,14 @@ class HelpdeskTicket(models.Model):
         with system_write():
             self.with_context(**{DEFER_CLASSIFICATION: True}).write(vals)
         if self.class_of_service != previous_class:
-            self.message_post(
+            # a log line in the chatter: nobody is notified of it
+            self._message_log(
                 body=self.env._(
                     "Class of service: %(old)s → %(new)s. %(reason)s",
                     old=dict(CLASS_OF_SERVICE)[previous_class],
                     new=dict(CLASS_OF_SERVICE)[self.class_of_service],
                     reason=result.reason,
                 ),
-                subtype_xmlid="mail.mt_note",
             )
             if self.class_of_service == "expedite" and not self.closed:
                 self._on_became_expedite()

@@ -264,28 +264,9 @@ class HelpdeskTicket(models.Model):
         }
 
     def _log_link_notes(self, body):
-        """One internal note per ticket, created in one batch (linking a
+        """One internal log line per ticket, created in one batch (linking a
         thousand reporters must not post a thousand times one by one)."""
-        subtype = self.env.ref("mail.mt_note")
-        author = self.env.user.partner_id
-        # what mail.message would otherwise look up ticket by ticket
-        reply_to = self._notify_get_reply_to(default=author.email_formatted)
-        self.env["mail.message"].sudo().create(
-            [
-                {
-                    "model": self._name,
-                    "res_id": ticket.id,
-                    "record_name": ticket.display_name,
-                    "body": body,
-                    "message_type": "notification",
-                    "subtype_id": subtype.id,
-                    "author_id": author.id,
-                    "email_from": author.email_formatted,
-                    "reply_to": reply_to[ticket.id],
-                }
-                for ticket in self
-            ]
-        )
+        self._message_log_batch({ticket.id: body for ticket in self})
 
     def _on_major_incident_links_changed(self, previous_majors):
         """A flood of reports is a classification fact of the incident."""
