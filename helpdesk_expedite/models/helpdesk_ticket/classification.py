@@ -111,11 +111,15 @@ class HelpdeskTicket(models.Model):
         rules = self.env["helpdesk.expedite.rule"]._get_classification_rules(
             tickets.company_id
         )
+        became_expedite = self.browse()
         for ticket in tickets:
             result = classification.classify(
                 rules, ticket._get_classification_facts(), self.env._
             )
-            ticket._apply_classification(result)
+            if ticket._apply_classification(result):
+                became_expedite |= ticket
+        if became_expedite:
+            became_expedite._on_became_expedite()
 
     def _get_classification_facts(self):
         self.ensure_one()
@@ -156,11 +160,13 @@ class HelpdeskTicket(models.Model):
         return {name: value for name, value in vals.items() if self[name] != value}
 
     def _apply_classification(self, result):
+        """Apply the verdict; True when the ticket has just become an open
+        Expedite incident (the caller then starts the response, in batch)."""
         self.ensure_one()
         previous_class = self.class_of_service
         vals = self._prepare_classification_vals(result)
         if not vals:
-            return
+            return False
         with system_write():
             self.with_context(**{DEFER_CLASSIFICATION: True}).write(vals)
         if self.class_of_service != previous_class:
@@ -173,14 +179,16 @@ class HelpdeskTicket(models.Model):
                     reason=result.reason,
                 ),
             )
-            if self.class_of_service == "expedite" and not self.closed:
-                self._on_became_expedite()
+            return self.class_of_service == "expedite" and not self.closed
+        return False
 
     def _on_became_expedite(self):
+        """The checklist (one batch for all the tickets), the acknowledgement
+        and the team's WIP warning."""
         self._add_default_checks()
-        if not self.acknowledged_date:
-            self.action_acknowledge()
-        self.team_id._warn_if_over_expedite_limit(self)
+        self.filtered(lambda t: not t.acknowledged_date).action_acknowledge()
+        for ticket in self:
+            ticket.team_id._warn_if_over_expedite_limit(ticket)
 
     @api.depends("class_of_service")
     def _compute_class_of_service_rank(self):
