@@ -40,6 +40,12 @@ ADDON = "helpdesk_expedite"
 ADMIN_LOGIN = ADMIN_PASSWORD = "admin"
 START_TIMEOUT = 120  # seconds for the server to answer /web/health
 INSTALL_TIMEOUT = 600
+# the scenario's classes: 53 students in three groups
+SCENARIO_GROUPS = [
+    ("WEB102-HN", "Hanoi", 20),
+    ("DATA101-SG", "Saigon", 18),
+    ("MOBILE201-HN", "Hanoi", 15),
+]
 
 
 def _free_port():
@@ -192,6 +198,30 @@ class OdooServer:
         return res_id
 
     # -- incident steps over RPC ----------------------------------------
+    def create_incident(self, refs, name, **extra):
+        """The scenario's Expedite ticket (53 students, executives), created
+        over JSON-RPC; ``extra`` overrides its values. Returns its id."""
+        vals = {
+            "name": name,
+            "description": "<p>Students cannot submit their final exams.</p>",
+            "team_id": refs["team"],
+            "user_id": refs["agent"],
+            "partner_id": refs["customer"],
+            "affected_service": "Exam submission service",
+            "error_message": "System error – please contact administrator",
+            "failure_rate": 100.0,
+            "critical_activity_blocked": True,
+            "executive_partner_ids": [(6, 0, [refs["executive"]])],
+            "business_impact": "Final exams blocked",
+            "monitoring_window": 1,
+            "impact_line_ids": [
+                (0, 0, {"name": group, "location": location, "affected_users": users})
+                for group, location, users in SCENARIO_GROUPS
+            ],
+            **extra,
+        }
+        return self.json_execute("helpdesk.ticket", "create", vals)
+
     def resolve(self, ticket_id, root_cause="Deployment", summary="Rollback"):
         """Write the root cause and resolution, then mark the ticket resolved."""
         self.execute(
@@ -387,6 +417,24 @@ def odoo_server():
             _drop_database(config_path, dbname)
         if not os.environ.get("KEEP_SYSTEM_LOGS"):
             shutil.rmtree(log_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def refs(odoo_server):
+    """Ids of the demo's team, people, escalation target and stages."""
+    ref = odoo_server.ref_id
+    return {
+        "team": ref("helpdesk_expedite.team_technical_support"),
+        "agent": ref("helpdesk_expedite.user_trung"),
+        "customer": ref("helpdesk_expedite.partner_campus_contact"),
+        "executive": ref("helpdesk_expedite.partner_campus_executive"),
+        "dev_team": ref("helpdesk_expedite.escalation_target_dev_team"),
+        "new": ref("helpdesk_mgmt.helpdesk_ticket_stage_new"),
+        "in_progress": ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress"),
+        "done": ref("helpdesk_mgmt.helpdesk_ticket_stage_done"),
+        "monitoring": ref("helpdesk_expedite.helpdesk_ticket_stage_monitoring"),
+        "portal_group": ref("base.group_portal"),
+    }
 
 
 @pytest.fixture(scope="session")

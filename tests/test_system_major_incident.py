@@ -10,42 +10,6 @@ import pytest
 REPORTERS = 30
 
 
-def _create_incident(odoo_server, refs, name, affected_service):
-    """The scenario's Expedite ticket, over JSON-RPC."""
-    return odoo_server.json_execute(
-        "helpdesk.ticket",
-        "create",
-        {
-            "name": name,
-            "description": "<p>Students cannot submit their exams.</p>",
-            "team_id": refs["team"],
-            "user_id": refs["agent"],
-            "partner_id": refs["customer"],
-            "affected_service": affected_service,
-            "failure_rate": 100.0,
-            "critical_activity_blocked": True,
-            "executive_partner_ids": [(6, 0, [refs["executive"]])],
-            "impact_line_ids": [
-                (0, 0, {"name": group, "affected_users": users})
-                for group, users in (("WEB102-HN", 20), ("DATA101-SG", 18))
-            ],
-        },
-    )
-
-
-@pytest.fixture(scope="module")
-def refs(odoo_server):
-    ref = odoo_server.ref_id
-    return {
-        "team": ref("helpdesk_expedite.team_technical_support"),
-        "agent": ref("helpdesk_expedite.user_trung"),
-        "customer": ref("helpdesk_expedite.partner_campus_contact"),
-        "executive": ref("helpdesk_expedite.partner_campus_executive"),
-        "done": ref("helpdesk_mgmt.helpdesk_ticket_stage_done"),
-        "portal_group": ref("base.group_portal"),
-    }
-
-
 @pytest.fixture(scope="module")
 def outage(odoo_server, refs):
     """The incident (its own words, so that nothing else matches it) and
@@ -58,8 +22,8 @@ def outage(odoo_server, refs):
     wizard = ex("base.language.install", "create", {"lang_ids": [(6, 0, vietnamese)]})
     ex("base.language.install", "lang_install", [wizard])
     service = f"Exam submission {tag}"
-    major = _create_incident(
-        odoo_server, refs, f"Exam submission down {tag}", affected_service=service
+    major = odoo_server.create_incident(
+        refs, f"Exam submission down {tag}", affected_service=service
     )
     partners = ex(
         "res.partner",

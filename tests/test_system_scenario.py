@@ -9,11 +9,6 @@ from datetime import datetime, timedelta
 import pytest
 import requests
 
-GROUPS = [
-    ("WEB102-HN", "Hanoi", 20),
-    ("DATA101-SG", "Saigon", 18),
-    ("MOBILE201-HN", "Hanoi", 15),
-]
 TICKET_FIELDS = [
     "class_of_service",
     "priority",
@@ -43,46 +38,6 @@ def _dt(value):
     return datetime.strptime(value, "%Y-%m-%d %H:%M:%S") if value else None
 
 
-@pytest.fixture(scope="module")
-def refs(odoo_server):
-    ref = odoo_server.ref_id
-    return {
-        "team": ref("helpdesk_expedite.team_technical_support"),
-        "agent": ref("helpdesk_expedite.user_trung"),
-        "customer": ref("helpdesk_expedite.partner_campus_contact"),
-        "executive": ref("helpdesk_expedite.partner_campus_executive"),
-        "dev_team": ref("helpdesk_expedite.escalation_target_dev_team"),
-        "new": ref("helpdesk_mgmt.helpdesk_ticket_stage_new"),
-        "in_progress": ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress"),
-        "done": ref("helpdesk_mgmt.helpdesk_ticket_stage_done"),
-        "monitoring": ref("helpdesk_expedite.helpdesk_ticket_stage_monitoring"),
-    }
-
-
-def _create_incident(odoo_server, refs, name, **extra):
-    """Create the scenario's ticket over JSON-RPC; return its id."""
-    vals = {
-        "name": name,
-        "description": "<p>Students cannot submit their final exams.</p>",
-        "team_id": refs["team"],
-        "user_id": refs["agent"],
-        "partner_id": refs["customer"],
-        "affected_service": "Exam submission service",
-        "error_message": "System error – please contact administrator",
-        "failure_rate": 100.0,
-        "critical_activity_blocked": True,
-        "executive_partner_ids": [(6, 0, [refs["executive"]])],
-        "business_impact": "Final exams blocked",
-        "monitoring_window": 1,
-        "impact_line_ids": [
-            (0, 0, {"name": group, "location": location, "affected_users": users})
-            for group, location, users in GROUPS
-        ],
-    }
-    vals.update(extra)
-    return odoo_server.json_execute("helpdesk.ticket", "create", vals)
-
-
 def _read(odoo_server, ticket_id, fields=TICKET_FIELDS):
     return odoo_server.execute("helpdesk.ticket", "read", [ticket_id], fields)[0]
 
@@ -98,8 +53,8 @@ def _messages(odoo_server, ticket_id):
 
 def test_scenario_end_to_end(odoo_server, refs):
     ex = odoo_server.execute
-    ticket_id = _create_incident(
-        odoo_server, refs, "LMS exam submission failure (system test)"
+    ticket_id = odoo_server.create_incident(
+        refs, "LMS exam submission failure (system test)"
     )
 
     # 1. classified expedite, acknowledged, moved to In Progress
@@ -260,8 +215,8 @@ def test_monitoring_passes_then_customer_confirmation_closes(odoo_server, refs):
     waiting a minute (over RPC it cannot be written: it is the incident's
     evidence): the next check passes the watch, confirmation closes."""
     ex = odoo_server.execute
-    ticket_id = _create_incident(
-        odoo_server, refs, "Exam submission failure (auto-close)"
+    ticket_id = odoo_server.create_incident(
+        refs, "Exam submission failure (auto-close)"
     )
     odoo_server.resolve(ticket_id)
     odoo_server.log_check(ticket_id)
@@ -282,8 +237,8 @@ def test_monitoring_passes_then_customer_confirmation_closes(odoo_server, refs):
 
 def test_recurrence_sends_ticket_back(odoo_server, refs):
     ex = odoo_server.execute
-    ticket_id = _create_incident(
-        odoo_server, refs, "Exam submission failure (recurrence)"
+    ticket_id = odoo_server.create_incident(
+        refs, "Exam submission failure (recurrence)"
     )
     odoo_server.resolve(ticket_id)
     odoo_server.log_check(
