@@ -14,23 +14,32 @@ from contextvars import ContextVar
 
 from odoo.exceptions import AccessError
 
-_system_write = ContextVar("helpdesk_expedite_system_write", default=False)
+
+def context_flag(name):
+    """A flag raised for the duration of a ``with`` block (per thread and
+    task). Returns ``(raised, is_raised)``: ``with raised(): ...`` and
+    ``is_raised()``. Unlike a context key, an RPC caller cannot set it."""
+    var = ContextVar(name, default=False)
+
+    @contextmanager
+    def raised():
+        token = var.set(True)
+        try:
+            yield
+        finally:
+            var.reset(token)
+
+    return raised, var.get
 
 
-@contextmanager
-def system_write():
-    """Let the enclosed code set guarded fields (the caller's access rights
-    on the records are still checked by the ORM)."""
-    token = _system_write.set(True)
-    try:
-        yield
-    finally:
-        _system_write.reset(token)
+# inside it, the add-on's actions may set guarded fields (the caller's
+# access rights on the records are still checked by the ORM)
+system_write, _system_write_raised = context_flag("helpdesk_expedite_system_write")
 
 
 def writing_as_system(env):
     """Whether guarded fields may be written now."""
-    return env.su or _system_write.get()
+    return env.su or _system_write_raised()
 
 
 def incident_action(method):

@@ -2,8 +2,6 @@
 suggestion to link them, and what the major incident does for them (its
 customer updates reach their customers, its closing resolves them)."""
 
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -12,26 +10,14 @@ from odoo.tools import SQL, groupby
 
 from ...lib.matching import match_key
 from ..constants import AGENT_GROUP, LINK_SUGGESTION_HOURS_PARAM
+from ..lifecycle_guard import context_flag
 
 DEFAULT_SUGGESTION_HOURS = 24
-# set while a closing major incident closes its reporters (not forgeable
-# over RPC, unlike a context key): their own closure gate is the incident's
-_closing_with_major = ContextVar("helpdesk_expedite_closing_with_major", default=False)
-
-
-@contextmanager
-def closing_with_major_incident():
-    token = _closing_with_major.set(True)
-    try:
-        yield
-    finally:
-        _closing_with_major.reset(token)
-
-
-def is_closing_with_major_incident():
-    return _closing_with_major.get()
-
-
+# raised while a closing major incident closes its reporters: their own
+# closure gate is the incident's
+closing_with_major_incident, is_closing_with_major_incident = context_flag(
+    "helpdesk_expedite_closing_with_major"
+)
 UPDATE_TEMPLATE = "helpdesk_expedite.mail_template_major_incident_update"
 CLOSED_TEMPLATE = "helpdesk_expedite.mail_template_major_incident_closed"
 
