@@ -1,6 +1,10 @@
 """Names and settings shared by the add-on's models and controllers."""
 
 AGENT_GROUP = "helpdesk_mgmt.group_helpdesk_user_own"
+# Prefetch group of the ticket's incident texts and scorecard figures: read
+# together when one of them is needed, not with every ticket a list, the
+# board or a write loads.
+INCIDENT_DETAILS = "incident_details"
 MANAGER_GROUP = "helpdesk_mgmt.group_helpdesk_manager"
 
 CLASS_OF_SERVICE = [

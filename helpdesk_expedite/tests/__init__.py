@@ -24,4 +24,5 @@ from . import (
     test_teams_delivery,
     test_ticket_close_hardening,
     test_tours,
+    test_write_cost,
 )

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ...lib import classification
-from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
+from ..constants import AGENT_GROUP, CLASS_OF_SERVICE, INCIDENT_DETAILS
 from ..lifecycle_guard import incident_action, system_write, writing_as_system
 
 # Ticket fields the classifier reads: only writes to these reclassify.
@@ -28,12 +28,12 @@ CLASS_RANK = {"expedite": 0, "fixed_date": 1, "standard": 2, "intangible": 3}
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
+    # indexed where not standard (ticket.PARTIAL_INDEXES)
     class_of_service = fields.Selection(
         CLASS_OF_SERVICE,
         default="standard",
         required=True,
         tracking=True,
-        index=True,
     )
     class_of_service_locked = fields.Boolean(
         string="Lock Class of Service",
@@ -41,7 +41,9 @@ class HelpdeskTicket(models.Model):
         help="Keep the class set by a person: the rules leave it alone.",
         groups=AGENT_GROUP,
     )
-    class_of_service_lock_reason = fields.Char(string="Lock Reason", groups=AGENT_GROUP)
+    class_of_service_lock_reason = fields.Char(
+        string="Lock Reason", groups=AGENT_GROUP, prefetch=INCIDENT_DETAILS
+    )
     classification_rule_id = fields.Many2one(
         "helpdesk.expedite.rule",
         readonly=True,
@@ -50,7 +52,7 @@ class HelpdeskTicket(models.Model):
     )
     classification_reason = fields.Text(readonly=True, groups=AGENT_GROUP)
     class_of_service_rank = fields.Integer(
-        compute="_compute_class_of_service_rank", store=True, index=True
+        compute="_compute_class_of_service_rank", store=True
     )
     over_user_threshold = fields.Boolean(
         string="Over the Expedite User Threshold",

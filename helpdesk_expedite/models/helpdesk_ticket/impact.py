@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..constants import AGENT_GROUP
+from ..constants import AGENT_GROUP, INCIDENT_DETAILS
 
 
 class HelpdeskTicket(models.Model):
@@ -48,7 +48,7 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         groups=AGENT_GROUP,
     )
-    business_impact = fields.Text(groups=AGENT_GROUP)
+    business_impact = fields.Text(groups=AGENT_GROUP, prefetch=INCIDENT_DETAILS)
     deadline = fields.Datetime(tracking=True, help="A fixed date the work must meet.")
 
     @api.constrains("failure_rate")

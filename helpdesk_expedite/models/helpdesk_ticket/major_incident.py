@@ -9,7 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, groupby
 
 from ...lib.matching import match_key
-from ..constants import AGENT_GROUP, LINK_SUGGESTION_HOURS_PARAM
+from ..constants import AGENT_GROUP, INCIDENT_DETAILS, LINK_SUGGESTION_HOURS_PARAM
 from ..lifecycle_guard import context_flag
 
 DEFAULT_SUGGESTION_HOURS = 24
@@ -58,12 +58,14 @@ class HelpdeskTicket(models.Model):
         store=True,
         precompute=True,
         index="btree_not_null",
+        prefetch=INCIDENT_DETAILS,
     )
     error_match_key = fields.Char(
         compute="_compute_match_keys",
         store=True,
         precompute=True,
         index="btree_not_null",
+        prefetch=INCIDENT_DETAILS,
     )
     major_incident_suggestion_id = fields.Many2one(
         "helpdesk.ticket",

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ...lib import monitoring
-from ..constants import AGENT_GROUP, FEED_ROUTE, THRESHOLD_PARAM
+from ..constants import AGENT_GROUP, FEED_ROUTE, INCIDENT_DETAILS, THRESHOLD_PARAM
 from ..db_locks import skip_when_locked
 from ..lifecycle_guard import incident_action, system_write
 
@@ -23,6 +23,7 @@ class HelpdeskTicket(models.Model):
         string="Monitoring Checks",
         groups=AGENT_GROUP,
     )
+    # indexed once started (ticket.PARTIAL_INDEXES)
     monitoring_state = fields.Selection(
         [
             ("not_started", "Not Started"),
@@ -35,13 +36,13 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
-        index=True,
     )
     monitoring_token = fields.Char(
         groups="helpdesk_mgmt.group_helpdesk_user_own",
         copy=False,
         readonly=True,
         default=lambda self: secrets.token_urlsafe(24),
+        prefetch=INCIDENT_DETAILS,
         help="Secret a monitoring system sends to feed this ticket's watch.",
     )
 

@@ -7,7 +7,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ...lib import incident
-from ..constants import AGENT_GROUP
+from ..constants import AGENT_GROUP, INCIDENT_DETAILS
 from ..lifecycle_guard import incident_action
 
 
@@ -22,8 +22,8 @@ class HelpdeskTicket(models.Model):
         string="Investigation Checks",
         groups=AGENT_GROUP,
     )
-    findings = fields.Html(sanitize=True, groups=AGENT_GROUP)
-    preliminary_assessment = fields.Text(groups=AGENT_GROUP)
+    findings = fields.Html(sanitize=True, groups=AGENT_GROUP, prefetch=INCIDENT_DETAILS)
+    preliminary_assessment = fields.Text(groups=AGENT_GROUP, prefetch=INCIDENT_DETAILS)
     root_cause_category_id = fields.Many2one(
         "helpdesk.root.cause.category",
         tracking=True,

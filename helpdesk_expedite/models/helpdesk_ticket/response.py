@@ -21,8 +21,9 @@ class HelpdeskTicket(models.Model):
     )
     acknowledged_date = fields.Datetime(readonly=True, copy=False)
     last_status_update_date = fields.Datetime(readonly=True, copy=False)
+    # indexed where set (ticket.PARTIAL_INDEXES)
     next_update_deadline = fields.Datetime(
-        string="Next Update Due", readonly=True, copy=False, index=True
+        string="Next Update Due", readonly=True, copy=False
     )
     update_overdue = fields.Boolean(
         compute="_compute_update_overdue", search="_search_update_overdue"

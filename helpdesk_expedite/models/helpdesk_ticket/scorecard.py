@@ -4,7 +4,7 @@ stored so that managers can group and average it by team and month."""
 from odoo import api, fields, models
 
 from ...lib import scorecard
-from ..constants import ACK_TARGET_PARAM, AGENT_GROUP
+from ..constants import ACK_TARGET_PARAM, AGENT_GROUP, INCIDENT_DETAILS
 
 DEFAULT_ACK_TARGET = 15  # minutes
 INCIDENT_CLASSES = ("expedite", "fixed_date")
@@ -16,6 +16,7 @@ def _score_field(field_type, string, **extra):
         compute="_compute_scorecard",
         store=True,
         groups=AGENT_GROUP,
+        prefetch=INCIDENT_DETAILS,
         **extra,
     )
 
