@@ -265,6 +265,12 @@ class OdooServer:
         assert result["result"]["uid"], result
         return session
 
+    def pg_connection(self, autocommit=True):
+        """A connection of its own to the server's database (close it)."""
+        conn = _pg_connect(_config_path(), self.db)
+        conn.autocommit = autocommit
+        return conn
+
     def sql(self, query, params=()):
         """Run one statement on the server's database, as test setup that
         stands for time passing (not something a user could do)."""

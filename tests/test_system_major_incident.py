@@ -1,9 +1,13 @@
 """One outage, thirty reporters, over the running server: the reporters'
 tickets are linked in bulk, one update on the incident reaches each reporter's
 customer once in his language, a reporter's portal page shows the incident and
-nothing of the others, and closing the incident closes the thirty."""
+nothing of the others, and closing the incident closes the thirty. Two agents
+linking two incidents crosswise at the same moment do not chain them."""
 
+import threading
+import time
 import uuid
+import xmlrpc.client
 
 import pytest
 
@@ -186,3 +190,71 @@ def test_thirty_reporters_follow_their_incident(odoo_server, refs, outage):
     assert sorted(p for m in closing for p in m["recipient_ids"]) == sorted(
         outage["partners"]
     )
+
+
+def _wait_for_a_lock_wait(odoo_server, agent, timeout=20):
+    """Until a session of the server waits for a row lock (or ``agent`` is
+    done without waiting)."""
+    conn = odoo_server.pg_connection()
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and agent.is_alive():
+            with conn.cursor() as cr:
+                cr.execute(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = %s AND wait_event_type = 'Lock'",
+                    [odoo_server.db],
+                )
+                if cr.fetchone()[0]:
+                    return
+            time.sleep(0.05)
+    finally:
+        conn.close()
+
+
+def test_two_agents_linking_crosswise_do_not_chain_the_incidents(odoo_server, refs):
+    """Agent 1 links A under B while agent 2 links B under A. Agent 1's link
+    is caught half-way: A written, not yet committed. Agent 2's link must
+    wait for it on A's row (which the add-on locks first, and where it
+    writes A's report count), be retried by the server once agent 1
+    commits, and be refused: never A under B under A."""
+    tag = uuid.uuid4().hex[:6]
+    first, second = (
+        odoo_server.create_incident(
+            refs, f"Crosswise {tag} {n}", affected_service=f"Crosswise {tag} {n}"
+        )
+        for n in "AB"
+    )
+    outcome = {}
+
+    def second_agent_links_b_under_a():
+        try:
+            outcome["result"] = odoo_server.execute(
+                "helpdesk.ticket", "action_link_to_major_incident", [second], first
+            )
+        except xmlrpc.client.Fault as fault:
+            outcome["error"] = fault.faultString
+
+    agent = threading.Thread(target=second_agent_links_b_under_a)
+    conn = odoo_server.pg_connection(autocommit=False)
+    try:
+        with conn.cursor() as cr:
+            cr.execute(
+                "UPDATE helpdesk_ticket SET major_incident_id = %s WHERE id = %s",
+                [second, first],
+            )
+        agent.start()
+        _wait_for_a_lock_wait(odoo_server, agent)
+        conn.commit()
+    finally:
+        conn.close()
+    agent.join(60)
+    assert not agent.is_alive()
+    assert "result" not in outcome, "B was linked under A, which is under B"
+    assert "is itself linked to" in outcome["error"]
+    rows = odoo_server.execute(
+        "helpdesk.ticket", "read", [first, second], ["major_incident_id"]
+    )
+    links = {row["id"]: row["major_incident_id"] for row in rows}
+    assert links[first][0] == second
+    assert links[second] is False
