@@ -158,6 +158,18 @@ class TestLinking(MajorIncidentCase):
         self.assertFalse((mine | self.reporters[0]).major_incident_id)
         # linked by a colleague, his ticket is still his to unlink
         mine.action_link_to_major_incident(self.major.id)
+        self.reporters[:2].action_link_to_major_incident(self.major.id)
+        self.assertEqual(self.major.linked_ticket_count, 3)
+        # given the incident, his smart button counts only what he may open
+        self.major.user_id = own_agent
+        as_own_major = self.major.with_user(own_agent)
+        self.assertEqual(as_own_major.visible_linked_ticket_count, 1)
+        self.assertEqual(
+            self.Ticket.with_user(own_agent).search_count(
+                as_own_major.action_open_linked_tickets()["domain"]
+            ),
+            1,
+        )
         as_own.action_unlink_from_major_incident()
         self.assertFalse(mine.major_incident_id)
         self.assertTrue(self._notes(mine, "Unlinked from the major incident"))

@@ -361,7 +361,7 @@ class TestSecurityMatrix(TransactionCase):
 
     def _op_ticket_major_incident_link(self, env, operation, kind):
         fields = ["major_incident_id", "linked_ticket_ids", "linked_ticket_count"]
-        fields += ["major_incident_suggestion_id"]
+        fields += ["major_incident_suggestion_id", "visible_linked_ticket_count"]
         major = self.majors[self.tickets[kind].company_id]
         return self._ticket_op(
             env, operation, kind, fields, {"major_incident_id": major.id}

@@ -53,6 +53,13 @@ class HelpdeskTicket(models.Model):
         precompute=True,
         groups=AGENT_GROUP,
     )
+    # what the smart button shows: the linked tickets this user may open
+    # (the stored count, for the rules, counts them all)
+    visible_linked_ticket_count = fields.Integer(
+        string="Linked Tickets You May Open",
+        compute="_compute_visible_linked_ticket_count",
+        groups=AGENT_GROUP,
+    )
     service_match_key = fields.Char(
         compute="_compute_match_keys",
         store=True,
@@ -83,15 +90,26 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("linked_ticket_ids")
     def _compute_linked_ticket_count(self):
+        counts = self._count_linked(self.env["helpdesk.ticket"].sudo())
+        for ticket in self:
+            ticket.linked_ticket_count = counts.get(ticket.id, 0)
+
+    @api.depends_context("uid")
+    @api.depends("linked_ticket_ids")
+    def _compute_visible_linked_ticket_count(self):
+        counts = self._count_linked(self.env["helpdesk.ticket"])
+        for ticket in self:
+            ticket.visible_linked_ticket_count = counts.get(ticket.id, 0)
+
+    def _count_linked(self, tickets):
+        """{incident id: how many of ``tickets`` are linked to it}."""
         saved_ids = [id_ for id_ in self.ids if isinstance(id_, int)]
-        groups = saved_ids and self.env["helpdesk.ticket"].sudo()._read_group(
+        groups = saved_ids and tickets._read_group(
             [("major_incident_id", "in", saved_ids)],
             ["major_incident_id"],
             ["__count"],
         )
-        counts = {major.id: count for major, count in groups or ()}
-        for ticket in self:
-            ticket.linked_ticket_count = counts.get(ticket.id, 0)
+        return {major.id: count for major, count in groups or ()}
 
     @api.depends("affected_service", "error_message")
     def _compute_match_keys(self):
