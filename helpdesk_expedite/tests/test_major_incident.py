@@ -174,6 +174,23 @@ class TestLinking(MajorIncidentCase):
         self.assertFalse(mine.major_incident_id)
         self.assertTrue(self._notes(mine, "Unlinked from the major incident"))
 
+    def test_new_tickets_get_their_match_keys_from_values_or_defaults(self):
+        vals_list = [
+            self._ticket_vals(groups=[], affected_service="  Exam SUBMISSION! "),
+            self._ticket_vals(groups=[], affected_service=False),
+            self._ticket_vals(groups=[], affected_service=False, error_message=""),
+        ]
+        del vals_list[1]["error_message"]
+        given, defaulted, plain = self.Ticket.with_context(
+            default_error_message="Lỗi hệ thống"
+        ).create(vals_list)
+        self.assertEqual(given.service_match_key, "exam submission")
+        self.assertEqual(defaulted.error_match_key, "loi he thong")
+        self.assertFalse(plain.service_match_key or plain.error_match_key)
+        self.assertEqual(given.linked_ticket_count, 0)
+        given.affected_service = "Grades portal"
+        self.assertEqual(given.service_match_key, "grades portal")
+
     def test_a_flood_of_reports_is_a_classification_fact(self):
         rule = self.env["helpdesk.expedite.rule"].create(
             {

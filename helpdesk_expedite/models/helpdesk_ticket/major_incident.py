@@ -22,6 +22,13 @@ UPDATE_TEMPLATE = "helpdesk_expedite.mail_template_major_incident_update"
 CLOSED_TEMPLATE = "helpdesk_expedite.mail_template_major_incident_closed"
 
 
+def _match_keys(affected_service, error_message):
+    return {
+        "service_match_key": match_key(affected_service) or False,
+        "error_match_key": match_key(error_message) or False,
+    }
+
+
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
@@ -114,8 +121,20 @@ class HelpdeskTicket(models.Model):
     @api.depends("affected_service", "error_message")
     def _compute_match_keys(self):
         for ticket in self:
-            ticket.service_match_key = match_key(ticket.affected_service) or False
-            ticket.error_match_key = match_key(ticket.error_message) or False
+            ticket.update(_match_keys(ticket.affected_service, ticket.error_message))
+
+    @api.model
+    def _add_precomputed_values(self, vals_list):
+        """The link fields of a new ticket follow from its values alone.
+        Odoo would build a new record for each ticket, impact lines
+        included, to compute them: 1.5 s for 1,000 tickets."""
+        for vals in vals_list:
+            if "linked_ticket_ids" not in vals:
+                vals.setdefault("linked_ticket_count", 0)
+            keys = _match_keys(vals.get("affected_service"), vals.get("error_message"))
+            for name, key in keys.items():
+                vals.setdefault(name, key)
+        return super()._add_precomputed_values(vals_list)
 
     @api.constrains("major_incident_id", "company_id")
     def _check_major_incident(self):
