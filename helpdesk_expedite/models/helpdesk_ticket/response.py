@@ -80,9 +80,22 @@ class HelpdeskTicket(models.Model):
 
     def _add_status_update(self, body, kind="update", deadline=False):
         self.ensure_one()
+        return self._add_status_updates({self.id: body}, kind=kind, deadline=deadline)
+
+    def _add_status_updates(self, bodies, kind="update", deadline=False):
+        """One customer update per ticket (``bodies``: {ticket id: text}),
+        created in one batch."""
         with system_write():
             return self.env["helpdesk.ticket.status.update"].create(
-                {"ticket_id": self.id, "body": body, "kind": kind, "deadline": deadline}
+                [
+                    {
+                        "ticket_id": ticket.id,
+                        "body": bodies[ticket.id],
+                        "kind": kind,
+                        "deadline": deadline,
+                    }
+                    for ticket in self
+                ]
             )
 
     def _get_latest_status_update(self):
@@ -102,7 +115,8 @@ class HelpdeskTicket(models.Model):
     @incident_action
     def action_acknowledge(self):
         """Acknowledge the incident to the customer and the executives, once."""
-        for ticket in self.filtered(lambda t: not t.acknowledged_date):
+        tickets = self.filtered(lambda t: not t.acknowledged_date)
+        for ticket in tickets:
             if ticket.closed:
                 raise UserError(
                     self.env._(
@@ -110,19 +124,33 @@ class HelpdeskTicket(models.Model):
                         ticket.display_name,
                     )
                 )
-            now = fields.Datetime.now()
+        if not tickets:
+            return True
+        now = fields.Datetime.now()
+        in_progress_stages = {}  # (team, stage): the stage work moves to
+        groups = {}  # equal changes: one write
+        for ticket in tickets:
             vals = {
                 "acknowledged_date": now,
                 "last_status_update_date": now,
                 **ticket._next_deadline_vals(now),
             }
             if ticket.stage_id.unattended:
-                vals["stage_id"] = ticket._get_in_progress_stage().id
-            ticket.write(vals)
-            ticket._add_status_update(
-                ticket._for_customer()._get_acknowledgement_text(),
-                kind="acknowledgement",
-            )
+                key = (ticket.team_id.id, ticket.stage_id.id)
+                if key not in in_progress_stages:
+                    in_progress_stages[key] = ticket._get_in_progress_stage().id
+                vals["stage_id"] = in_progress_stages[key]
+            groups.setdefault(tuple(sorted(vals.items())), []).append(ticket.id)
+        for key, ids in groups.items():
+            self.browse(ids).write(dict(key))
+        tickets._add_status_updates(
+            {
+                ticket.id: ticket._for_customer()._get_acknowledgement_text()
+                for ticket in tickets
+            },
+            kind="acknowledgement",
+        )
+        for ticket in tickets:
             ticket._send_customer_mail(
                 "helpdesk_expedite.mail_template_executive_acknowledgement"
             )
