@@ -199,8 +199,10 @@ class HelpdeskTicket(models.Model):
         and the team's WIP warning."""
         self._add_default_checks()
         self.filtered(lambda t: not t.acknowledged_date).action_acknowledge()
-        for ticket in self:
-            ticket.team_id._warn_if_over_expedite_limit(ticket)
+        for team in self.team_id:
+            team._warn_if_over_expedite_limit(
+                self.filtered(lambda t, team=team: t.team_id == team)
+            )
 
     @api.depends("class_of_service")
     def _compute_class_of_service_rank(self):
