@@ -72,20 +72,20 @@ class HelpdeskTicketTeam(models.Model):
                 self.env._("The Expedite WIP limit cannot be negative.")
             )
 
-    def _warn_if_over_expedite_limit(self, ticket):
-        """A note on ``ticket`` when its team now runs more Expedite
-        incidents than its limit: a warning, not a block."""
+    def _warn_if_over_expedite_limit(self, tickets):
+        """A note on each of ``tickets`` (the team's new Expedite incidents)
+        when the team now runs more Expedite incidents than its limit: a
+        warning, not a block. The team is counted once for all of them."""
         team = self.sudo()
-        if not team or not team.expedite_wip_limit:
+        if not team or not team.expedite_wip_limit or not tickets:
             return
         team.invalidate_recordset(["expedite_ticket_count"])
         if team.expedite_ticket_count > team.expedite_wip_limit:
-            ticket._message_log(
-                body=self.env._(
-                    "Team %(team)s now runs %(count)s Expedite incidents, over its "
-                    "limit of %(limit)s: consider swarming on one at a time.",
-                    team=team.name,
-                    count=team.expedite_ticket_count,
-                    limit=team.expedite_wip_limit,
-                ),
+            body = self.env._(
+                "Team %(team)s now runs %(count)s Expedite incidents, over its "
+                "limit of %(limit)s: consider swarming on one at a time.",
+                team=team.name,
+                count=team.expedite_ticket_count,
+                limit=team.expedite_wip_limit,
             )
+            tickets._message_log_batch({ticket.id: body for ticket in tickets})

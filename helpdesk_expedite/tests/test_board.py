@@ -41,6 +41,18 @@ class TestBoard(ExpediteCase):
         self.assertTrue(self._notes(second, "over its limit of 1"))
         self.assertTrue(self.team.expedite_wip_exceeded)
 
+    def test_wip_limit_warns_every_ticket_created_together(self):
+        self.team.expedite_wip_limit = 2
+        tickets = self.Ticket.create(
+            [self._ticket_vals(name=f"Incident {i}") for i in range(3)]
+        )
+        self.assertEqual(set(tickets.mapped("class_of_service")), {"expedite"})
+        for ticket in tickets:
+            self.assertEqual(
+                len(self._notes(ticket, "now runs 3 Expedite incidents")), 1
+            )
+            self.assertEqual(len(self._notes(ticket, "Class of service:")), 1)
+
     def test_escalation_wizard_says_what_happened(self):
         wizard = (
             self.env["helpdesk.ticket.escalation.wizard"]

@@ -87,6 +87,35 @@ class TestCustomerMails(ExpediteCase):
         self.assertIn(token, body)
         self.assertNotIn(token, self._mail_to(self.executive, UPDATE, ticket)["body"])
 
+    def test_acknowledgements_created_together_each_in_its_customers_time(self):
+        paris = self.env["res.partner"].create(
+            {
+                "name": "Paris Coordinator",
+                "email": "paris@example.com",
+                "lang": "en_US",
+                "tz": "Europe/Paris",
+            }
+        )
+        with self.at(T0), self.mock_mail_gateway():
+            hanoi_ticket, paris_ticket = self.Ticket.create(
+                [self._ticket_vals(), self._ticket_vals(partner_id=paris.id)]
+            )
+        for ticket, partner, local_time, zone, lang in (
+            (hanoi_ticket, self.customer, "17:15", "Asia/Ho_Chi_Minh", "vi_VN"),
+            (paris_ticket, paris, "12:15", "Europe/Paris", "en_US"),
+        ):
+            mail = self._mail_to(partner, ACK, ticket)
+            body = self._assert_customer_mail(ticket, mail)
+            self.assertIn(f'lang="{lang}"', body)
+            self.assertIn(local_time, body)
+            self.assertIn(zone, body)
+            self.assertIn(ticket.access_token, body)
+            self.assertEqual(ticket.status_update_ids.kind, "acknowledgement")
+            self.assertEqual(ticket.acknowledged_date, T0)
+        self.assertNotIn(
+            hanoi_ticket.access_token, self._mail_to(paris, ACK, paris_ticket)["body"]
+        )
+
     def test_closure_summary(self):
         with self.at(T0):
             ticket = self._create_scenario_ticket()

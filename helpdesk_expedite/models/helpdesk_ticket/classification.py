@@ -113,13 +113,13 @@ class HelpdeskTicket(models.Model):
         rules = self.env["helpdesk.expedite.rule"]._get_classification_rules(
             tickets.company_id
         )
-        became_expedite = self.browse()
-        for ticket in tickets:
-            result = classification.classify(
+        results = {
+            ticket: classification.classify(
                 rules, ticket._get_classification_facts(), self.env._
             )
-            if ticket._apply_classification(result):
-                became_expedite |= ticket
+            for ticket in tickets
+        }
+        became_expedite = tickets._apply_classifications(results)
         if became_expedite:
             became_expedite._on_became_expedite()
 
@@ -161,36 +161,50 @@ class HelpdeskTicket(models.Model):
             )
         return {name: value for name, value in vals.items() if self[name] != value}
 
-    def _apply_classification(self, result):
-        """Apply the verdict; True when the ticket has just become an open
-        Expedite incident (the caller then starts the response, in batch)."""
-        self.ensure_one()
-        previous_class = self.class_of_service
-        vals = self._prepare_classification_vals(result)
-        if not vals:
-            return False
+    def _apply_classifications(self, results):
+        """Apply each ticket's verdict (``{ticket: result}``): one write per
+        set of equal changes, one batch of class-change log lines. Returns
+        the tickets that have just become open Expedite incidents (the
+        caller then starts their response, in batch)."""
+        previous_classes = {ticket: ticket.class_of_service for ticket in self}
+        groups = {}
+        for ticket in self:
+            vals = ticket._prepare_classification_vals(results[ticket])
+            if vals:
+                groups.setdefault(tuple(sorted(vals.items())), []).append(ticket.id)
         with system_write():
-            self.with_context(**{DEFER_CLASSIFICATION: True}).write(vals)
-        if self.class_of_service != previous_class:
-            # a log line in the chatter: nobody is notified of it
-            self._message_log(
-                body=self.env._(
-                    "Class of service: %(old)s → %(new)s. %(reason)s",
-                    old=dict(CLASS_OF_SERVICE)[previous_class],
-                    new=dict(CLASS_OF_SERVICE)[self.class_of_service],
-                    reason=result.reason,
-                ),
+            for key, ids in groups.items():
+                self.browse(ids).with_context(**{DEFER_CLASSIFICATION: True}).write(
+                    dict(key)
+                )
+        changed = self.filtered(lambda t: t.class_of_service != previous_classes[t])
+        if changed:
+            # log lines in the chatter: nobody is notified of them
+            classes = dict(CLASS_OF_SERVICE)
+            changed._message_log_batch(
+                {
+                    ticket.id: self.env._(
+                        "Class of service: %(old)s → %(new)s. %(reason)s",
+                        old=classes[previous_classes[ticket]],
+                        new=classes[ticket.class_of_service],
+                        reason=results[ticket].reason,
+                    )
+                    for ticket in changed
+                }
             )
-            return self.class_of_service == "expedite" and not self.closed
-        return False
+        return changed.filtered(
+            lambda t: t.class_of_service == "expedite" and not t.closed
+        )
 
     def _on_became_expedite(self):
         """The checklist (one batch for all the tickets), the acknowledgement
         and the team's WIP warning."""
         self._add_default_checks()
         self.filtered(lambda t: not t.acknowledged_date).action_acknowledge()
-        for ticket in self:
-            ticket.team_id._warn_if_over_expedite_limit(ticket)
+        for team in self.team_id:
+            team._warn_if_over_expedite_limit(
+                self.filtered(lambda t, team=team: t.team_id == team)
+            )
 
     @api.depends("class_of_service")
     def _compute_class_of_service_rank(self):

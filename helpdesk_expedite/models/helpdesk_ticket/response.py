@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_datetime, is_html_empty
 
 from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
 from ..lifecycle_guard import incident_action, system_write
@@ -68,22 +68,113 @@ class HelpdeskTicket(models.Model):
         return self.partner_id | self.executive_partner_ids
 
     def _send_customer_mail(self, template_xmlid):
-        """Post a customer-visible message from a template to the customer
-        and the executives (emailed as they are not helpdesk users)."""
-        self.ensure_one()
+        """Post a customer-visible message from a template on each ticket, to
+        its customer and executives (emailed as they are not helpdesk users).
+        The same message as Odoo's composer posts from the template, but
+        rendered for all the tickets at once."""
         template = self.env.ref(template_xmlid)
-        return self.message_post_with_source(
-            template,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=self._get_incident_recipients().ids,
+        messages = self.env["mail.message"]
+        if not self:
+            return messages
+        if (
+            template.attachment_ids
+            or template.report_template_ids
+            or template.partner_to
+            or template.email_to
+            or template.email_cc
+            or template.scheduled_date
+        ):
+            # what the batch below does not handle: the composer, per ticket
+            for ticket in self:
+                messages |= ticket.message_post_with_source(
+                    template,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    partner_ids=ticket._get_incident_recipients().ids,
+                )
+            return messages
+        for ticket, values in self._render_customer_mails(template).items():
+            messages |= ticket.message_post(
+                **values, partner_ids=ticket._get_incident_recipients().ids
+            )
+        return messages
+
+    def _render_customer_mails(self, template):
+        """{ticket: message_post arguments} of ``template`` (one without
+        attachments, reports, recipients or schedule), rendered in one pass,
+        each ticket in its customer's language: what the mail composer passes
+        to message_post for one record and a template."""
+        rendered = template._generate_template(
+            self.ids, ("subject", "body_html", "email_from", "lang")
         )
+        companies = self._mail_get_companies(default=self.env.company)
+        alias_domains = self._mail_get_alias_domains(default_company=self.env.company)
+        composer = self.env["mail.compose.message"]
+        # the composer's body field sanitizes what it is given
+        body_field = composer._fields["body"]
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        authors = {}  # email_from: author found as the composer finds it
+        result = {}
+        for ticket in self:
+            values = rendered[ticket.id]
+            email_from = (
+                values.get("email_from")
+                if template.email_from
+                else self.env.user.email_formatted
+            )
+            if email_from and email_from not in authors:
+                author_id = (
+                    self.env["mail.thread"]
+                    .with_context(active_test=False)
+                    ._message_compute_author(None, email_from, raise_on_email=False)[0]
+                )
+                authors[email_from] = author_id or self.env.user.partner_id.id
+            body = (
+                values.get("body_html") if not is_html_empty(template.body_html) else ""
+            )
+            result[ticket] = {
+                "attachment_ids": [],
+                "author_id": authors.get(email_from),
+                "body": body_field.convert_to_cache(body, composer) or "",
+                "email_add_signature": False,
+                "email_from": email_from,
+                "email_layout_xmlid": template.email_layout_xmlid or False,
+                "force_email_lang": values.get("lang") if template.lang else False,
+                "force_send": True,
+                "mail_activity_type_id": False,
+                "mail_auto_delete": template.auto_delete,
+                "mail_server_id": template.mail_server_id.id,
+                "message_type": "comment",
+                "model_description": self.env.context.get("model_description"),
+                "parent_id": False,
+                "record_alias_domain_id": alias_domains[ticket.id].id,
+                "record_company_id": companies[ticket.id].id,
+                "record_name": ticket.display_name,
+                "reply_to_force_new": False,
+                "scheduled_date": False,
+                "subject": values.get("subject") or ticket._message_compute_subject(),
+                "subtype_id": subtype_id,
+            }
+        return result
 
     def _add_status_update(self, body, kind="update", deadline=False):
         self.ensure_one()
+        return self._add_status_updates({self.id: body}, kind=kind, deadline=deadline)
+
+    def _add_status_updates(self, bodies, kind="update", deadline=False):
+        """One customer update per ticket (``bodies``: {ticket id: text}),
+        created in one batch."""
         with system_write():
             return self.env["helpdesk.ticket.status.update"].create(
-                {"ticket_id": self.id, "body": body, "kind": kind, "deadline": deadline}
+                [
+                    {
+                        "ticket_id": ticket.id,
+                        "body": bodies[ticket.id],
+                        "kind": kind,
+                        "deadline": deadline,
+                    }
+                    for ticket in self
+                ]
             )
 
     def _get_latest_status_update(self):
@@ -103,7 +194,8 @@ class HelpdeskTicket(models.Model):
     @incident_action
     def action_acknowledge(self):
         """Acknowledge the incident to the customer and the executives, once."""
-        for ticket in self.filtered(lambda t: not t.acknowledged_date):
+        tickets = self.filtered(lambda t: not t.acknowledged_date)
+        for ticket in tickets:
             if ticket.closed:
                 raise UserError(
                     self.env._(
@@ -111,22 +203,35 @@ class HelpdeskTicket(models.Model):
                         ticket.display_name,
                     )
                 )
-            now = fields.Datetime.now()
+        if not tickets:
+            return True
+        now = fields.Datetime.now()
+        in_progress_stages = {}  # (team, stage): the stage work moves to
+        groups = {}  # equal changes: one write
+        for ticket in tickets:
             vals = {
                 "acknowledged_date": now,
                 "last_status_update_date": now,
                 **ticket._next_deadline_vals(now),
             }
             if ticket.stage_id.unattended:
-                vals["stage_id"] = ticket._get_in_progress_stage().id
-            ticket.write(vals)
-            ticket._add_status_update(
-                ticket._for_customer()._get_acknowledgement_text(),
-                kind="acknowledgement",
-            )
-            ticket._send_customer_mail(
-                "helpdesk_expedite.mail_template_executive_acknowledgement"
-            )
+                key = (ticket.team_id.id, ticket.stage_id.id)
+                if key not in in_progress_stages:
+                    in_progress_stages[key] = ticket._get_in_progress_stage().id
+                vals["stage_id"] = in_progress_stages[key]
+            groups.setdefault(tuple(sorted(vals.items())), []).append(ticket.id)
+        for key, ids in groups.items():
+            self.browse(ids).write(dict(key))
+        tickets._add_status_updates(
+            {
+                ticket.id: ticket._for_customer()._get_acknowledgement_text()
+                for ticket in tickets
+            },
+            kind="acknowledgement",
+        )
+        tickets._send_customer_mail(
+            "helpdesk_expedite.mail_template_executive_acknowledgement"
+        )
         return True
 
     def _get_acknowledgement_text(self):
