@@ -105,13 +105,14 @@ class HelpdeskTicket(models.Model):
     time_to_close = _minutes_field("Time to Close (min)")
 
     def init(self):
-        super().init()
+        res = super().init()
         cr, table = self.env.cr, self._table
         for column in OBSOLETE_INDEXED_COLUMNS:
             drop_index(cr, make_index_name(table, column), table)
         for column, where in PARTIAL_INDEXES.items():
             name = f"{table}_{column}_partial_index"
             create_index(cr, name, table, [f'"{column}"'], where=where)
+        return res
 
     @api.depends("closed", "monitoring_state", "root_cause", "root_cause_category_id")
     def _compute_incident_phase(self):
