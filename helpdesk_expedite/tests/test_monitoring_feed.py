@@ -2,6 +2,7 @@
 
 import json
 
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.helpdesk_expedite.controllers import monitoring_feed
@@ -300,23 +301,29 @@ class TestMonitoringFeed(ExpediteHttpCase):
     # ------------------------------------------------------------------
     # rate limit and token rotation
     # ------------------------------------------------------------------
+    def _in_one_rate_window(self):
+        """The limits count per clock minute: a burst that crossed into the
+        next minute would start a new count. The clock stops early in one."""
+        return self.at(fields.Datetime.now().replace(second=1, microsecond=0))
+
     def test_rate_limit_per_ticket(self):
-        limit = monitoring_feed.RATE_LIMIT_COUNT
-        for _i in range(limit):
+        with self._in_one_rate_window():
+            limit = monitoring_feed.RATE_LIMIT_COUNT
+            for _i in range(limit):
+                response = self._post(body=GOOD_CHECK, token=self.token)
+                self.assertEqual(response.status_code, 201, response.text)
+            before = self._snapshot()
+            self.assertEqual(before["ticket_logs"], limit)
             response = self._post(body=GOOD_CHECK, token=self.token)
+            self._assert_refused(response, 429, before=before)
+            # Another ticket has its own budget.
+            other = self._create_ticket(name="Second incident")
+            other.write({"root_cause": "Cause", "resolution_summary": "Fix"})
+            other.action_mark_resolved()
+            response = self._post(
+                ticket_id=other.id, body=GOOD_CHECK, token=other.sudo().monitoring_token
+            )
             self.assertEqual(response.status_code, 201, response.text)
-        before = self._snapshot()
-        self.assertEqual(before["ticket_logs"], limit)
-        response = self._post(body=GOOD_CHECK, token=self.token)
-        self._assert_refused(response, 429, before=before)
-        # Another ticket has its own budget.
-        other = self._create_ticket(name="Second incident")
-        other.write({"root_cause": "Cause", "resolution_summary": "Fix"})
-        other.action_mark_resolved()
-        response = self._post(
-            ticket_id=other.id, body=GOOD_CHECK, token=other.sudo().monitoring_token
-        )
-        self.assertEqual(response.status_code, 201, response.text)
 
     def test_rate_limit_ignores_wrong_tokens(self):
         """Someone without the token cannot use up the ticket's budget."""
@@ -328,20 +335,21 @@ class TestMonitoringFeed(ExpediteHttpCase):
     def test_wrong_tokens_are_limited(self):
         """Guessing tokens is slowed down: after the limit, 429 and Retry-After
         (the counter lives in the database, shared by all workers)."""
-        for _i in range(monitoring_feed.FAILED_LIMIT_COUNT):
+        with self._in_one_rate_window():
+            for _i in range(monitoring_feed.FAILED_LIMIT_COUNT):
+                self.assertEqual(
+                    self._post(body=GOOD_CHECK, token="wrong").status_code, 404
+                )
+            response = self._post(body=GOOD_CHECK, token="wrong")
+            self.assertEqual(response.status_code, 429)
+            self.assertGreater(int(response.headers["Retry-After"]), 0)
             self.assertEqual(
-                self._post(body=GOOD_CHECK, token="wrong").status_code, 404
+                self.env["helpdesk.expedite.throttle"]
+                .sudo()
+                .search([("key", "like", "feed-failed:")])
+                .hits,
+                monitoring_feed.FAILED_LIMIT_COUNT + 1,
             )
-        response = self._post(body=GOOD_CHECK, token="wrong")
-        self.assertEqual(response.status_code, 429)
-        self.assertGreater(int(response.headers["Retry-After"]), 0)
-        self.assertEqual(
-            self.env["helpdesk.expedite.throttle"]
-            .sudo()
-            .search([("key", "like", "feed-failed:")])
-            .hits,
-            monitoring_feed.FAILED_LIMIT_COUNT + 1,
-        )
 
     def test_chunked_body_is_limited_while_reading(self):
         """A body without Content-Length is cut at the limit, not read whole."""
