@@ -62,3 +62,24 @@ class TestTrackingThroughAFlush(ExpediteCase):
             "executive_involved",
             self.ticket.message_ids.tracking_value_ids.field_id.mapped("name"),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCallerContext(ExpediteCase):
+    def test_a_callers_context_key_does_not_skip_the_classification(self):
+        """Any RPC caller sets any context key (see lifecycle_guard): an
+        agent adding 40 affected users must not keep the ticket Standard by
+        passing the add-on's own "defer" key."""
+        ticket = self._create_ticket(groups=[("WEB102-HN", "Hanoi", 5)])
+        self.assertEqual(ticket.class_of_service, "standard")
+        ticket.with_user(self.agent).with_context(
+            helpdesk_expedite_defer_classification=True
+        ).write(
+            {
+                "impact_line_ids": [
+                    Command.create({"name": "DATA101-SG", "affected_users": 40})
+                ]
+            }
+        )
+        self.assertEqual(ticket.affected_user_count, 45)
+        self.assertEqual(ticket.class_of_service, "expedite")
