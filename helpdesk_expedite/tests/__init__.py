@@ -20,6 +20,7 @@ from . import (
     test_query_counts,
     test_reports,
     test_response,
+    test_review_mail_fidelity,
     test_review_tracking,
     test_security_matrix,
     test_teams_delivery,
