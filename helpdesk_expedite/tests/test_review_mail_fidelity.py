@@ -52,14 +52,18 @@ class TestBatchMailsAsTheComposer(ExpediteCase):
             }
         )
         no_email = cls.env["res.partner"].create({"name": "Walk-in Customer"})
-        cls.tickets = cls._create_ticket(groups=[]) | cls._create_ticket(
-            groups=[],
-            company_id=company_b.id,
-            team_id=False,
-            user_id=False,
-            partner_id=customer_b.id,
-            executive_partner_ids=[Command.set(cls.executive.ids)],
-        ) | cls._create_ticket(groups=[], partner_id=no_email.id)
+        cls.tickets = (
+            cls._create_ticket(groups=[])
+            | cls._create_ticket(
+                groups=[],
+                company_id=company_b.id,
+                team_id=False,
+                user_id=False,
+                partner_id=customer_b.id,
+                executive_partner_ids=[Command.set(cls.executive.ids)],
+            )
+            | cls._create_ticket(groups=[], partner_id=no_email.id)
+        )
 
     def _values(self, messages):
         return {
