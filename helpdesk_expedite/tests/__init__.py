@@ -22,6 +22,7 @@ from . import (
     test_response,
     test_review_mail_fidelity,
     test_review_tracking,
+    test_review_upgrade,
     test_security_matrix,
     test_teams_delivery,
     test_ticket_close_hardening,
