@@ -20,6 +20,7 @@ from . import (
     test_query_counts,
     test_reports,
     test_response,
+    test_review_closing_mails,
     test_review_mail_fidelity,
     test_review_tracking,
     test_review_upgrade,
