@@ -202,9 +202,11 @@ class HelpdeskTicket(models.Model):
         (renaming 1,000 tickets read 11,000 incident values for nothing).
         The add-on's plain fields change only when written; its computed
         ones are kept by Odoo anyway just before they are recomputed. So a
-        write keeps only the add-on's fields it names."""
+        write keeps only the add-on's fields it names. Only in the call
+        mail.thread's write makes with all the fields: a recompute inside the
+        write (a flush when a line is deleted) keeps its fields as usual."""
         written = self.env.cr.cache.get(WRITTEN_FIELDS)
-        if written:
+        if written and fields_iter is self._fields:
             skipped = self._get_own_tracked_fields() - written[-1]
             fields_iter = [name for name in fields_iter if name not in skipped]
         return super()._track_prepare(fields_iter)
