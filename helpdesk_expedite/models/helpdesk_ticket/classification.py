@@ -5,7 +5,12 @@ from odoo.exceptions import UserError, ValidationError
 
 from ...lib import classification
 from ..constants import AGENT_GROUP, CLASS_OF_SERVICE, INCIDENT_DETAILS
-from ..lifecycle_guard import incident_action, system_write, writing_as_system
+from ..lifecycle_guard import (
+    context_flag,
+    incident_action,
+    system_write,
+    writing_as_system,
+)
 
 # Ticket fields the classifier reads: only writes to these reclassify.
 CLASSIFICATION_FACTS = frozenset(
@@ -20,7 +25,11 @@ CLASSIFICATION_FACTS = frozenset(
         "company_id",
     }
 )
-DEFER_CLASSIFICATION = "helpdesk_expedite_defer_classification"
+# raised while the ticket's own write or create will classify afterwards (a
+# context key would let any RPC caller skip the classification)
+defer_classification, is_classification_deferred = context_flag(
+    "helpdesk_expedite_defer_classification"
+)
 # board order: the most urgent class first in every column
 CLASS_RANK = {"expedite": 0, "fixed_date": 1, "standard": 2, "intangible": 3}
 
@@ -97,7 +106,7 @@ class HelpdeskTicket(models.Model):
 
     def _classify_if_direct(self):
         """Reclassify after a change made outside of the ticket's own write."""
-        if not self.env.context.get(DEFER_CLASSIFICATION):
+        if not is_classification_deferred():
             self._classify()
 
     @incident_action
@@ -174,9 +183,8 @@ class HelpdeskTicket(models.Model):
                 groups.setdefault(tuple(sorted(vals.items())), []).append(ticket.id)
         with system_write():
             for key, ids in groups.items():
-                self.browse(ids).with_context(**{DEFER_CLASSIFICATION: True}).write(
-                    dict(key)
-                )
+                with defer_classification():
+                    self.browse(ids).write(dict(key))
         changed = self.filtered(lambda t: t.class_of_service != previous_classes[t])
         if changed:
             # log lines in the chatter: nobody is notified of them

@@ -20,6 +20,8 @@ closing_with_major_incident, is_closing_with_major_incident = context_flag(
 )
 UPDATE_TEMPLATE = "helpdesk_expedite.mail_template_major_incident_update"
 CLOSED_TEMPLATE = "helpdesk_expedite.mail_template_major_incident_closed"
+# precommit data: the reporters closed by their incident in this transaction
+CLOSED_WITH_MAJOR = "helpdesk_expedite.closed_with_major"
 
 
 def _match_keys(affected_service, error_message):
@@ -407,6 +409,9 @@ class HelpdeskTicket(models.Model):
                 group = self.browse([t.id for t in group]).sudo()
                 stage = group[0]._find_closing_stage()
                 if stage:
+                    self.env.cr.precommit.data.setdefault(
+                        CLOSED_WITH_MAJOR, set()
+                    ).update(group.ids)
                     group.write({"stage_id": stage.id})
                     closed |= group
                 else:
@@ -427,15 +432,7 @@ class HelpdeskTicket(models.Model):
         """A reporter closed with its major incident is told by the incident's
         closing mail, not by the stage's own mail as well."""
         res = super()._track_template(changes)
-        ticket = self[:1].sudo()
-        major = ticket.major_incident_id
-        # closed in the same transaction as its incident (same timestamp),
-        # not closed by hand later
-        if (
-            "stage_id" in res
-            and ticket.closed
-            and major.closed
-            and ticket.closed_date == major.closed_date
-        ):
+        closed_with_major = self.env.cr.precommit.data.get(CLOSED_WITH_MAJOR, ())
+        if "stage_id" in res and self[:1].id in closed_with_major:
             del res["stage_id"]
         return res

@@ -2,7 +2,7 @@
 fields, classification, closure gate), the phase, the timeline and the
 stage helpers shared by the phases."""
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -12,7 +12,11 @@ from odoo.tools.sql import create_index, drop_index, make_index_name
 from ...lib import incident
 from ..constants import AGENT_GROUP, INCIDENT_DETAILS
 from ..lifecycle_guard import check_guarded_fields
-from .classification import CLASSIFICATION_FACTS, DEFER_CLASSIFICATION
+from .classification import (
+    CLASSIFICATION_FACTS,
+    defer_classification,
+    is_classification_deferred,
+)
 from .major_incident import is_closing_with_major_incident
 
 # Set by the add-on's actions only (see lifecycle_guard): milestones, states,
@@ -163,10 +167,19 @@ class HelpdeskTicket(models.Model):
         # every new ticket that is not locked
         for vals in vals_list:
             self._check_closure_override_allowed(vals)
-        tickets = super(
-            HelpdeskTicket, self.with_context(**{DEFER_CLASSIFICATION: True})
-        ).create(vals_list)
+        with defer_classification():
+            tickets = super().create(vals_list)
         tickets = tickets.with_env(self.env)
+        # created with its reporters: the count precomputed on the new
+        # record (0) is protected during the create; count them now
+        majors = [
+            t.id
+            for t, v in zip(tickets, vals_list, strict=True)
+            if v.get("linked_ticket_ids")
+        ]
+        if majors:
+            field = self._fields["linked_ticket_count"]
+            self.env.add_to_compute(field, self.browse(majors))
         tickets._classify()
         if any(vals.get("major_incident_id") for vals in vals_list):
             tickets._on_major_incident_links_changed(self.browse())
@@ -181,14 +194,12 @@ class HelpdeskTicket(models.Model):
             closing._check_closure_allowed(vals)
         relinking = "major_incident_id" in vals
         previous_majors = self.sudo().major_incident_id if relinking else None
-        classify = CLASSIFICATION_FACTS & vals.keys() and not self.env.context.get(
-            DEFER_CLASSIFICATION
+        classify = CLASSIFICATION_FACTS & vals.keys() and not (
+            is_classification_deferred()
         )
-        tickets = (
-            self.with_context(**{DEFER_CLASSIFICATION: True}) if classify else self
-        )
-        with _writing(self.env.cr, vals):
-            res = super(HelpdeskTicket, tickets).write(vals)
+        deferring = defer_classification() if classify else nullcontext()
+        with _writing(self.env.cr, vals), deferring:
+            res = super().write(vals)
         if classify:
             self._classify()
         if closing:

@@ -1,4 +1,4 @@
-"""Review: the customer mails rendered in batch (_send_customer_mail) are
+"""The customer mails rendered in batch (_send_customer_mail) are
 the messages and mails Odoo's composer makes from the same template, ticket
 by ticket: author, sender, subject, body, language, company, recipients."""
 

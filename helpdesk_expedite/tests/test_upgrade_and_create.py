@@ -1,4 +1,4 @@
-"""Review: what an upgrade from the full indexes leaves, and a major
+"""What an upgrade from the full indexes leaves, and a major
 incident created with its reporters already linked."""
 
 from odoo import Command
@@ -9,7 +9,7 @@ from .common import ExpediteCase
 
 
 @tagged("post_install", "-at_install")
-class TestReviewUpgradeAndCreate(ExpediteCase):
+class TestUpgradeAndCreate(ExpediteCase):
     def _indexes(self):
         self.env.cr.execute(
             "SELECT indexname, indexdef FROM pg_indexes "

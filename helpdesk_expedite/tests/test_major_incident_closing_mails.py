@@ -1,4 +1,4 @@
-"""Review: a reporter closed with its major incident gets the incident's
+"""A reporter closed with its major incident gets the incident's
 closing mail only, even when the clock ticks between the incident's own
 closing and its reporters' (a few hundred reporters take seconds)."""
 

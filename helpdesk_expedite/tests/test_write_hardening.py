@@ -1,4 +1,4 @@
-"""Review of the tracking shortcut (ticket._track_prepare): a change of an
+"""The tracking shortcut (ticket._track_prepare): a change of an
 add-on tracked field must reach the chatter, with its true old value, even
 when a flush inside the write recomputes it."""
 
