@@ -194,9 +194,8 @@ class HelpdeskTicket(models.Model):
             closing._check_closure_allowed(vals)
         relinking = "major_incident_id" in vals
         previous_majors = self.sudo().major_incident_id if relinking else None
-        classify = CLASSIFICATION_FACTS & vals.keys() and not (
-            is_classification_deferred()
-        )
+        classify = bool(CLASSIFICATION_FACTS & vals.keys())
+        classify = classify and not is_classification_deferred()
         deferring = defer_classification() if classify else nullcontext()
         with _writing(self.env.cr, vals), deferring:
             res = super().write(vals)
