@@ -160,6 +160,10 @@ class TestLinking(MajorIncidentCase):
         mine.action_link_to_major_incident(self.major.id)
         self.reporters[:2].action_link_to_major_incident(self.major.id)
         self.assertEqual(self.major.linked_ticket_count, 3)
+        # nor can he unlink someone else's report
+        with self.assertRaises(AccessError):
+            self.reporters[0].with_user(own_agent).action_unlink_from_major_incident()
+        self.assertEqual(self.reporters[0].major_incident_id, self.major)
         # given the incident, his smart button counts only what he may open
         self.major.user_id = own_agent
         as_own_major = self.major.with_user(own_agent)
