@@ -8,6 +8,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from odoo import fields
+from odoo.tests import common as odoo_test_common
 from odoo.tests import freeze_time, tagged
 
 from ..lib import teams_card, webhook_post, webhook_safety
@@ -108,6 +109,18 @@ class FakeTeams:
 
 @tagged("post_install", "-at_install")
 class TestTeamsDelivery(ExpediteCase):
+    # Newer Odoo builds stretch every outgoing timeout under 10 s in tests.
+    # The posts of these tests pass through that guard (it compares the
+    # timeout with a number); only the test of the timeout itself keeps its
+    # short read timeout, by sending to the stand-in without the guard.
+    keep_short_timeouts = False
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        if cls.keep_short_timeouts and r.url.startswith("http://127.0.0.1:"):
+            return odoo_test_common._super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -260,6 +273,7 @@ class TestTeamsDelivery(ExpediteCase):
     # ------------------------------------------------------------------
 
     def test_timeout_keeps_the_escalation_queued(self):
+        self.patch(type(self), "keep_short_timeouts", True)
         self.teams.script((200, {}, READ_TIMEOUT + 1.0))
         escalation = self._escalate()
         started = time.monotonic()
