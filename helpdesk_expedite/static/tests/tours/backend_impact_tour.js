@@ -20,6 +20,21 @@ function addImpactLine(position, group, users) {
     ];
 }
 
+/**
+ * Resolve once the form's URL names a record id (".../new" becomes
+ * ".../42" when the new ticket is saved): a sign of the outcome that does
+ * not depend on how the web client draws its save indicator.
+ */
+async function savedRecordUrl(timeout = 8000) {
+    const deadline = Date.now() + timeout;
+    while (!/\/\d+\/?$/.test(window.location.pathname)) {
+        if (Date.now() > deadline) {
+            throw new Error(`The ticket was not saved: ${window.location.pathname}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+}
+
 registry.category("web_tour.tours").add("helpdesk_expedite_impact_lines", {
     url: "/odoo/action-helpdesk_mgmt.helpdesk_ticket_action/new",
     steps: () => [
@@ -42,8 +57,9 @@ registry.category("web_tour.tours").add("helpdesk_expedite_impact_lines", {
             run: "click",
         },
         {
-            content: "The ticket is saved",
-            trigger: ".o_form_status_indicator_buttons.invisible",
+            content: "The ticket is saved: its id is in the URL",
+            trigger: ".o_form_view",
+            run: () => savedRecordUrl(),
         },
         {
             content: "The list totals 53 affected users",
