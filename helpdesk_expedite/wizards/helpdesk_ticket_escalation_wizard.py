@@ -7,10 +7,11 @@ class HelpdeskTicketEscalationWizard(models.TransientModel):
     """Choose where to escalate and read the note before it goes."""
 
     _name = "helpdesk.ticket.escalation.wizard"
+    _inherit = ["helpdesk.expedite.wizard.mixin"]
     _description = "Escalate a Ticket"
 
     ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
-    company_id = fields.Many2one(related="ticket_id.company_id")
+    company_id = fields.Many2one(related="ticket_id.company_id", compute_sudo=False)
     target_id = fields.Many2one(
         "helpdesk.escalation.target",
         string="Escalate To",
@@ -19,9 +20,10 @@ class HelpdeskTicketEscalationWizard(models.TransientModel):
         store=True,
         readonly=False,
         precompute=True,
+        compute_sudo=False,
         domain="[('company_id', '=', company_id)]",
     )
-    channel = fields.Selection(related="target_id.channel")
+    channel = fields.Selection(related="target_id.channel", compute_sudo=False)
     summary = fields.Text(compute="_compute_summary", string="Note")
 
     @api.depends("ticket_id")

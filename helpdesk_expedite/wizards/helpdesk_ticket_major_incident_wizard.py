@@ -5,6 +5,7 @@ from .notification import notify_and_close
 
 class HelpdeskTicketMajorIncidentWizard(models.TransientModel):
     _name = "helpdesk.ticket.major.incident.wizard"
+    _inherit = ["helpdesk.expedite.wizard.mixin"]
     _description = "Link Tickets to a Major Incident"
 
     ticket_ids = fields.Many2many(

@@ -5,6 +5,7 @@ from .notification import notify_and_close
 
 class HelpdeskTicketMonitoringWizard(models.TransientModel):
     _name = "helpdesk.ticket.monitoring.wizard"
+    _inherit = ["helpdesk.expedite.wizard.mixin"]
     _description = "Log a Monitoring Check"
 
     ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")

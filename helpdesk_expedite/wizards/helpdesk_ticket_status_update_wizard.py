@@ -5,6 +5,7 @@ from .notification import notify_and_close
 
 class HelpdeskTicketStatusUpdateWizard(models.TransientModel):
     _name = "helpdesk.ticket.status.update.wizard"
+    _inherit = ["helpdesk.expedite.wizard.mixin"]
     _description = "Send a Customer Update"
 
     ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
@@ -15,6 +16,7 @@ class HelpdeskTicketStatusUpdateWizard(models.TransientModel):
         store=True,
         precompute=True,
         readonly=False,
+        compute_sudo=False,
         help="Sent to the customer and the executives, and shown on the portal.",
     )
     recipient_ids = fields.Many2many(
