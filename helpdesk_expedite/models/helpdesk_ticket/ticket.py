@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import ormcache
 from odoo.tools.sql import create_index, drop_index, make_index_name
 
-from ...lib import incident
+from ...lib import incident, text
 from ..constants import AGENT_GROUP, INCIDENT_DETAILS
 from ..lifecycle_guard import check_guarded_fields
 from .classification import (
@@ -163,6 +163,7 @@ class HelpdeskTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         check_guarded_fields(self, vals_list)
+        self._make_single_line(vals_list)
         # a class given without a lock is harmless here: the rules classify
         # every new ticket that is not locked
         for vals in vals_list:
@@ -187,6 +188,7 @@ class HelpdeskTicket(models.Model):
 
     def write(self, vals):
         check_guarded_fields(self, [vals])
+        self._make_single_line([vals])
         self._check_manual_class_allowed(vals)
         self._check_closure_override_allowed(vals)
         closing = self._tickets_being_closed(vals)
@@ -206,6 +208,28 @@ class HelpdeskTicket(models.Model):
         if relinking:
             self._on_major_incident_links_changed(previous_majors)
         return res
+
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        self._make_single_line([defaults])  # context defaults come from RPC too
+        return defaults
+
+    def _make_single_line(self, vals_list):
+        """Every text field of one line (the title, the service, the
+        customer's name and address: any of them can reach a mail header)
+        gets its line breaks as spaces, whatever the channel it came by."""
+        names = self._get_single_line_fields()
+        for vals in vals_list:
+            for name in names & vals.keys():
+                vals[name] = text.single_line(vals[name])
+
+    @api.model
+    @ormcache()
+    def _get_single_line_fields(self):
+        return frozenset(
+            name for name, field in self._fields.items() if field.type == "char"
+        )
 
     def _track_prepare(self, fields_iter):
         """Before any write, Odoo keeps the old value of every tracked field
