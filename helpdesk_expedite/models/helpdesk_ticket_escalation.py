@@ -61,6 +61,8 @@ class HelpdeskTicketEscalation(models.Model):
         }
     )
     _fixed_fields = frozenset({"ticket_id", "target_id"})
+    # what the target was sent
+    _evidence_fields = frozenset({"summary"})
 
     target_id = fields.Many2one(
         "helpdesk.escalation.target",
@@ -131,6 +133,9 @@ class HelpdeskTicketEscalation(models.Model):
             escalation.response_time = (
                 (end - start).total_seconds() / 60 if start and end else 0.0
             )
+
+    def _evidence(self):
+        return self.filtered(lambda escalation: escalation.state != "draft")
 
     def _compute_display_name(self):
         for escalation in self:

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
-from .lifecycle_guard import check_guarded_fields
+from .lifecycle_guard import check_guarded_fields, writing_as_system
+
+MANAGER_GROUP = "helpdesk_mgmt.group_helpdesk_manager"
 
 
 class HelpdeskTicketLineMixin(models.AbstractModel):
@@ -12,6 +15,13 @@ class HelpdeskTicketLineMixin(models.AbstractModel):
     add-on's actions do, see ``lifecycle_guard``) nor change
     ``_fixed_fields`` once the line exists; ``_with_system_values`` adds what
     the line records by itself (who checked, when done).
+
+    Some lines are evidence of how the incident was run (``_evidence``: a
+    monitoring check, a sent escalation, a sent customer update): the
+    verdict and the handling score are computed from them. They are
+    append-only below the helpdesk managers: their ``_evidence_fields`` stop
+    changing, and only a manager deletes them, which the ticket's chatter
+    records.
     """
 
     _name = "helpdesk.ticket.line.mixin"
@@ -25,6 +35,8 @@ class HelpdeskTicketLineMixin(models.AbstractModel):
         "unlink": "write",
     }
     _fixed_fields = frozenset({"ticket_id"})
+    # fields that stop changing once the line is evidence
+    _evidence_fields = frozenset()
 
     ticket_id = fields.Many2one(
         "helpdesk.ticket", required=True, index=True, ondelete="cascade"
@@ -40,8 +52,64 @@ class HelpdeskTicketLineMixin(models.AbstractModel):
 
     def write(self, vals):
         check_guarded_fields(self, [vals], self._guarded_fields | self._fixed_fields)
+        if self._evidence_fields & vals.keys():
+            self._evidence()._check_evidence_change(self._evidence_fields & vals.keys())
         return super().write(self._with_system_values(vals))
+
+    def unlink(self):
+        evidence = self._evidence()
+        if evidence:
+            evidence._check_evidence_change()
+            evidence._log_evidence_deletion()
+        return super().unlink()
 
     def _with_system_values(self, vals):
         """``vals`` plus what the line records by itself."""
         return vals
+
+    def _evidence(self):
+        """Those of these lines that are evidence (none by default)."""
+        return self.browse()
+
+    def _evidence_label(self):
+        """How the chatter names this line when a manager deletes it."""
+        self.ensure_one()
+        return self.display_name
+
+    def _check_evidence_change(self, field_names=None):
+        """AccessError unless these evidence lines may be changed (their
+        ``field_names``) or, without names, deleted: by the add-on's own
+        actions, and deleted by a helpdesk manager."""
+        if not self or writing_as_system(self.env):
+            return
+        if not field_names and self.env.user.has_group(MANAGER_GROUP):
+            return
+        what = (
+            ", ".join(sorted(self._fields[name].string for name in field_names))
+            if field_names
+            else self.env._("deleted")
+        )
+        raise AccessError(
+            self.env._(
+                "%(lines)s of ticket %(ticket)s: evidence of how the incident "
+                "was run cannot be changed (%(what)s); a helpdesk manager may "
+                "delete it, which the ticket's chatter records.",
+                lines=self._description,
+                ticket=", ".join(self.ticket_id.mapped("display_name")),
+                what=what,
+            )
+        )
+
+    def _log_evidence_deletion(self):
+        """A note on each ticket naming what is deleted, and by whom."""
+        for ticket in self.ticket_id:
+            lines = self.filtered(lambda line, t=ticket: line.ticket_id == t)
+            ticket._message_log(
+                body=self.env._(
+                    "%(user)s deleted %(what)s: %(lines)s",
+                    user=self.env.user.name,
+                    what=self._description,
+                    lines="; ".join(line._evidence_label() for line in lines),
+                ),
+                author_id=self.env.user.partner_id.id,
+            )

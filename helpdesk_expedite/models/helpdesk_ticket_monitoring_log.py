@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 
 class HelpdeskTicketMonitoringLog(models.Model):
@@ -64,3 +65,20 @@ class HelpdeskTicketMonitoringLog(models.Model):
             )
         logs.ticket_id._evaluate_monitoring()
         return logs
+
+    def _evidence(self):
+        return self  # the verdict is drawn from them
+
+    def _evidence_label(self):
+        self.ensure_one()
+        return self.env._(
+            "check of %(date)s: %(rate)s %% success, %(timeouts)s timeout errors, "
+            "manual test %(manual)s%(recurrence)s",
+            date=format_datetime(self.env, self.check_date),
+            rate=self.success_rate,
+            timeouts=self.timeout_errors,
+            manual=self.env._("passed")
+            if self.manual_test_ok
+            else self.env._("failed"),
+            recurrence=self.env._(", recurrence") if self.recurrence else "",
+        )

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import format_datetime
 
 
 class HelpdeskTicketStatusUpdate(models.Model):
@@ -29,3 +30,11 @@ class HelpdeskTicketStatusUpdate(models.Model):
         required=True,
     )
     author_id = fields.Many2one("res.users", default=lambda self: self.env.user)
+
+    def _evidence(self):
+        return self  # sent when created
+
+    def _evidence_label(self):
+        self.ensure_one()
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        return f"{kinds[self.kind]} ({format_datetime(self.env, self.date)})"

@@ -42,7 +42,7 @@ ACCESS_MATRIX = {
     "helpdesk.ticket.impact.line":             ("",   "",    "",      "RWCD", "RWCD", "RWCD", "RWCD"),
     "helpdesk.ticket.check":                   ("",   "",    "",      "RWCD", "RWCD", "RWCD", "RWCD"),
     "helpdesk.ticket.corrective.action":       ("",   "",    "",      "RWCD", "RWCD", "RWCD", "RWCD"),
-    "helpdesk.ticket.monitoring.log":          ("",   "",    "",      "RWCD", "RWCD", "RWCD", "RWCD"),
+    "helpdesk.ticket.monitoring.log":          ("",   "",    "",      "RWC", "RWC",  "RWC",  "RWCD"),
     "helpdesk.ticket.escalation":              ("",   "",    "",      "RWCD", "RWCD", "RWCD", "RWCD"),
     "helpdesk.ticket.status.update":           ("",   "",    "",      "R",   "R",   "R",   "RD"),
     "helpdesk.expedite.rule":                  ("",   "",    "",      "R",   "R",   "R",   "RWCD"),
