@@ -23,6 +23,7 @@ class CheckPoint:
     timeout_errors: int = 0
     recurrence: bool = False
     sequence: int = 0  # tie-breaker for checks logged at the same instant
+    manual_test_ok: bool = True
 
 
 def latest(checks):
@@ -33,9 +34,10 @@ def verdict(window_end, now, checks, threshold=100.0):
     """Return running, passed or failed for a monitoring window.
 
     A recurrence fails the watch at once. It passes once the window has
-    ended, with at least one check, the latest at or above ``threshold``
-    and without timeout errors. Otherwise it keeps running: a window that
-    ends on a bad check waits for a clean one.
+    ended, with at least one check, the latest at or above ``threshold``,
+    without timeout errors and with a successful manual test (the exam
+    submitted by hand, in the scenario). Otherwise it keeps running: a
+    window that ends on a bad check waits for a clean one.
     """
     if any(check.recurrence for check in checks):
         return FAILED
@@ -46,6 +48,7 @@ def verdict(window_end, now, checks, threshold=100.0):
         and now >= window_end
         and last.success_rate >= threshold
         and last.timeout_errors == 0
+        and last.manual_test_ok
     ):
         return PASSED
     return RUNNING

@@ -173,9 +173,14 @@ START = datetime(2026, 6, 15, 9, 0)
 END = START + timedelta(minutes=15)
 
 
-def _check(minute, rate=100.0, timeouts=0, recurrence=False, seq=0):
+def _check(minute, rate=100.0, timeouts=0, recurrence=False, seq=0, manual=True):
     return monitoring.CheckPoint(
-        START + timedelta(minutes=minute), rate, timeouts, recurrence, seq
+        START + timedelta(minutes=minute),
+        rate,
+        timeouts,
+        recurrence,
+        seq,
+        manual_test_ok=manual,
     )
 
 
@@ -201,6 +206,17 @@ class TestMonitoringVerdict(PureCase):
         checks = [_check(1), _check(14, rate=rate, timeouts=timeouts)]
         verdict = monitoring.verdict(END, END + timedelta(minutes=5), checks)
         self.assertEqual(verdict, "running")
+
+    def test_failed_manual_test_at_the_end_keeps_running(self):
+        """The scenario's criteria: 100 % success, no timeouts AND the exam
+        submitted by hand; a clean rate with a failed manual test is not a
+        pass, and a later clean check with the manual test passes."""
+        failed_by_hand = [_check(1), _check(15, manual=False)]
+        self.assertEqual(monitoring.verdict(END, END, failed_by_hand), "running")
+        then_ok = [*failed_by_hand, _check(16)]
+        self.assertEqual(
+            monitoring.verdict(END, END + timedelta(minutes=1), then_ok), "passed"
+        )
 
     def test_threshold_setting_is_honoured(self):
         checks = [_check(15, rate=99.5)]

@@ -139,11 +139,12 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         return [
             monitoring.CheckPoint(
-                log.check_date,
-                log.success_rate,
-                log.timeout_errors,
-                log.recurrence,
-                log.id,
+                check_date=log.check_date,
+                success_rate=log.success_rate,
+                timeout_errors=log.timeout_errors,
+                recurrence=log.recurrence,
+                sequence=log.id,
+                manual_test_ok=log.manual_test_ok,
             )
             for log in self.monitoring_log_ids
             if not self.resolved_date or log.check_date >= self.resolved_date
