@@ -356,3 +356,204 @@ def test_portal_customer_cannot_read_internal_fields(odoo_server, world, field):
     customer = _as(odoo_server, world["portal"])
     _refused(customer, "helpdesk.ticket", "read", [world["ticket"]], [field])
     assert customer("helpdesk.ticket", "read", [world["ticket"]], ["class_of_service"])
+
+
+# Trust, third round: what an agent of one company, a customer and the Dev
+# Team's link could do on a server with two companies ------------------------
+HIDDEN = "HIDDEN-B-7731"
+
+
+def _json_as(odoo_server, login):
+    """execute_kw over JSON-RPC as ``login``: the error's name on refusal."""
+    uid = odoo_server.login(login, PASSWORD)
+
+    def call(model, method, *args, **kwargs):
+        return odoo_server.jsonrpc(
+            "object",
+            "execute_kw",
+            odoo_server.db,
+            uid,
+            PASSWORD,
+            model,
+            method,
+            list(args),
+            kwargs,
+        )
+
+    return call
+
+
+def _json_refused(call, *args, **kwargs):
+    with pytest.raises(RuntimeError) as info:
+        call(*args, **kwargs)
+    error = info.value.args[0]["data"]
+    assert error["name"].startswith(("odoo.exceptions.",)), error
+    assert error["name"] != "odoo.exceptions.RPCError", error
+    return error
+
+
+@pytest.fixture(scope="module")
+def company_b(odoo_server, refs):
+    """Another company with its own team, Dev Team and an incident whose
+    texts carry a marker."""
+    ex = odoo_server.execute
+    company = ex("res.company", "create", {"name": f"Campus B {uuid.uuid4().hex[:6]}"})
+    team = ex("helpdesk.ticket.team", "create", {"name": "B", "company_id": company})
+    target = ex(
+        "helpdesk.escalation.target",
+        "create",
+        {
+            "name": f"B Dev {HIDDEN}",
+            "channel": "email",
+            "email": "dev-b@example.com",
+            "company_id": company,
+        },
+    )
+    ticket = odoo_server.create_incident(
+        {**refs, "team": team},
+        f"B incident {HIDDEN}",
+        company_id=company,
+        user_id=False,
+        affected_service=f"B service {HIDDEN}",
+    )
+    return {"company": company, "team": team, "target": target, "ticket": ticket}
+
+
+def test_wizards_do_not_read_another_companys_ticket(odoo_server, company_b):
+    """Finding: an own-tickets agent created the update and escalation
+    wizards on another company's ticket and read their body (its service
+    and user count) and target (the other company's Dev Team)."""
+    spy = _json_as(odoo_server, _user(odoo_server, "own"))
+    for model in (
+        "helpdesk.ticket.status.update.wizard",
+        "helpdesk.ticket.escalation.wizard",
+    ):
+        error = _json_refused(spy, model, "create", {"ticket_id": company_b["ticket"]})
+        assert HIDDEN not in str(error)
+        fields_spec = {"ticket_id": {}, "body": {}, "target_id": {"fields": {}}}
+        fields_spec = {
+            name: spec
+            for name, spec in fields_spec.items()
+            if name != ("body" if "escalation" in model else "target_id")
+        }
+        error = _json_refused(
+            spy,
+            model,
+            "onchange",
+            [],  # no record yet: the web client's new form
+            {"ticket_id": company_b["ticket"]},
+            ["ticket_id"],
+            fields_spec,
+        )
+        assert HIDDEN not in str(error)
+
+
+def test_a_title_with_a_line_break_is_one_line_and_its_escalation_mail_builds(
+    odoo_server, refs
+):
+    """Finding: a portal ticket titled "Exam down\\r\\nBcc: x@example.com"
+    made the escalation mail fail on its Subject header."""
+    portal = _user(odoo_server, "portal")
+    session = _session(odoo_server, portal)
+    token = _csrf(session, f"{odoo_server.url}/new/ticket")
+    response = session.post(
+        f"{odoo_server.url}/submitted/ticket",
+        data={
+            "csrf_token": token,
+            "subject": "Exam down\r\nBcc: x@example.com",
+            "description": "Students cannot submit.",
+        },
+        timeout=30,
+    )
+    assert response.status_code == 200
+    ticket_id = int(response.url.rstrip("/").rsplit("/", 1)[1].split("?")[0])
+    ex = odoo_server.execute
+    [ticket] = ex("helpdesk.ticket", "read", [ticket_id], ["name"])
+    assert ticket["name"] == "Exam down Bcc: x@example.com"
+    # an agent escalates it: the mail's subject holds one line
+    ex("helpdesk.ticket", "write", [ticket_id], {"team_id": refs["team"]})
+    ex("helpdesk.ticket", "action_escalate", [ticket_id], refs["dev_team"])
+    [escalation] = ex(
+        "helpdesk.ticket.escalation", "search", [("ticket_id", "=", ticket_id)]
+    )
+    mails = ex(
+        "mail.mail",
+        "search_read",
+        [("model", "=", "helpdesk.ticket.escalation"), ("res_id", "=", escalation)],
+        fields=["subject"],
+    )
+    assert mails and all("\n" not in m["subject"] for m in mails), mails
+    # the same over RPC, on write
+    ex("helpdesk.ticket", "write", [ticket_id], {"name": "Again\nBcc: y@example.com"})
+    [ticket] = ex("helpdesk.ticket", "read", [ticket_id], ["name"])
+    assert ticket["name"] == "Again Bcc: y@example.com"
+
+
+def test_evidence_is_append_only_below_the_manager(odoo_server, refs):
+    """Finding: an agent deleted monitoring checks and escalations of a
+    closed incident; the verdict and the handling score changed."""
+    ticket = odoo_server.create_incident(refs, "Evidence incident")
+    ex = odoo_server.execute
+    ex("helpdesk.ticket", "action_escalate", [ticket], refs["dev_team"])
+    odoo_server.resolve(ticket)
+    odoo_server.log_check(ticket)
+    [log] = ex("helpdesk.ticket.monitoring.log", "search", [("ticket_id", "=", ticket)])
+    [escalation] = ex(
+        "helpdesk.ticket.escalation", "search", [("ticket_id", "=", ticket)]
+    )
+    agent_login = _user(odoo_server, "user")
+    agent = _json_as(odoo_server, agent_login)
+    ex(
+        "helpdesk.ticket.team",
+        "write",
+        [refs["team"]],
+        {
+            "user_ids": [
+                (4, ex("res.users", "search", [("login", "=", agent_login)])[0])
+            ]
+        },
+    )
+    for model, record in (
+        ("helpdesk.ticket.monitoring.log", log),
+        ("helpdesk.ticket.escalation", escalation),
+    ):
+        error = _json_refused(agent, model, "unlink", [record])
+        assert error["name"] == "odoo.exceptions.AccessError"
+        assert "evidence" in error["message"]
+    error = _json_refused(
+        agent, "helpdesk.ticket.escalation", "write", [escalation], {"summary": "x"}
+    )
+    assert "evidence" in error["message"]
+    manager = _json_as(odoo_server, _user(odoo_server, "manager"))
+    manager("helpdesk.ticket.monitoring.log", "unlink", [log])
+    notes = ex(
+        "mail.message",
+        "search_read",
+        [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket)],
+        fields=["body"],
+    )
+    assert any("deleted" in n["body"] and "check of" in n["body"] for n in notes)
+
+
+def test_the_watch_needs_a_passing_manual_test(odoo_server, refs):
+    """Finding: a check with manual_test_ok=False at the end of the window
+    passed the watch; the scenario asks for 100 %, no timeouts and a
+    successful manual exam submission."""
+    ticket = odoo_server.create_incident(refs, "Manual test incident")
+    odoo_server.resolve(ticket)
+    odoo_server.sql(
+        "UPDATE helpdesk_ticket SET monitoring_end_date = now() at time zone 'utc'"
+        " - interval '1 minute' WHERE id = %s",
+        (ticket,),
+    )
+    ex = odoo_server.execute
+    ex("helpdesk.ticket", "action_log_monitoring", [ticket], 100.0, 0, False)
+
+    def state():
+        return ex("helpdesk.ticket", "read", [ticket], ["monitoring_state"])[0][
+            "monitoring_state"
+        ]
+
+    assert state() == "running"
+    ex("helpdesk.ticket", "action_log_monitoring", [ticket], 100.0, 0, True)
+    assert state() == "passed"
