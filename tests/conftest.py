@@ -17,25 +17,31 @@ These are plain pytest tests (no Odoo import): they also run in the same
 pytest session as the add-on's pytest-odoo tests.
 """
 
-import configparser
 import itertools
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 import xmlrpc.client
 from pathlib import Path
 
 import pytest
+from harness import (
+    REPO_ROOT,
+    drop_database,
+    free_port,
+    health_passes,
+    odoo_python,
+    pg_connect,
+    start_process,
+    stop_process,
+    tail,
+    wait_for,
+)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 ADDON = "helpdesk_expedite"
 ADMIN_LOGIN = ADMIN_PASSWORD = "admin"
 START_TIMEOUT = 120  # seconds for the server to answer /web/health
@@ -46,16 +52,6 @@ SCENARIO_GROUPS = [
     ("DATA101-SG", "Saigon", 18),
     ("MOBILE201-HN", "Hanoi", 15),
 ]
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _odoo_python():
-    return os.environ.get("ODOO_PYTHON") or sys.executable
 
 
 def _config_path():
@@ -70,43 +66,6 @@ def _config_path():
     if not os.path.isfile(path):
         pytest.fail(f"ODOO_TEST_CONFIG={path}: no such file", pytrace=False)
     return path
-
-
-def _pg_connect(config_path, dbname="postgres"):
-    import psycopg2  # Odoo's own dependency
-
-    parser = configparser.ConfigParser()
-    parser.read(config_path)
-    options = dict(parser["options"]) if parser.has_section("options") else {}
-    params = {"dbname": dbname}
-    for key in ("host", "port", "user", "password"):
-        value = options.get(f"db_{key}")
-        if value and value != "False":
-            params[key] = value
-    conn = psycopg2.connect(**params)
-    conn.autocommit = True
-    return conn
-
-
-def _drop_database(config_path, dbname):
-    conn = _pg_connect(config_path)
-    try:
-        with conn.cursor() as cr:
-            cr.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-    finally:
-        conn.close()
-    parser = configparser.ConfigParser()
-    parser.read(config_path)
-    data_dir = parser.get("options", "data_dir", fallback="")
-    if data_dir and data_dir != "False":
-        shutil.rmtree(Path(data_dir) / "filestore" / dbname, ignore_errors=True)
-
-
-def _tail(path, lines=60):
-    try:
-        return "".join(Path(path).read_text(errors="replace").splitlines(True)[-lines:])
-    except OSError:
-        return ""
 
 
 class OdooServer:
@@ -267,14 +226,14 @@ class OdooServer:
 
     def pg_connection(self, autocommit=True):
         """A connection of its own to the server's database (close it)."""
-        conn = _pg_connect(_config_path(), self.db)
+        conn = pg_connect(_config_path(), self.db)
         conn.autocommit = autocommit
         return conn
 
     def sql(self, query, params=()):
         """Run one statement on the server's database, as test setup that
         stands for time passing (not something a user could do)."""
-        conn = _pg_connect(_config_path(), self.db)
+        conn = pg_connect(_config_path(), self.db)
         try:
             with conn.cursor() as cr:
                 cr.execute(query, params)
@@ -308,7 +267,7 @@ def _odoo_command(python, config_path, dbname, *options):
 def _install_throwaway_db(python, config_path, log_dir):
     """A fresh database with the add-on and demo data (ODOO_SYSTEM_DB unset)."""
     dbname = f"{os.environ.get('ODOO_TEST_DB') or 'expedite_test'}_system"
-    _drop_database(config_path, dbname)
+    drop_database(config_path, dbname)
     log_path = Path(log_dir) / "install.log"
     with open(log_path, "wb") as log:
         result = subprocess.run(
@@ -328,25 +287,9 @@ def _install_throwaway_db(python, config_path, log_dir):
             check=False,
         )
     if result.returncode:
-        _drop_database(config_path, dbname)
-        pytest.fail(f"installing {ADDON} into {dbname} failed:\n{_tail(log_path)}")
+        drop_database(config_path, dbname)
+        pytest.fail(f"installing {ADDON} into {dbname} failed:\n{tail(log_path)}")
     return dbname
-
-
-def _stop(process):
-    """Stop the server's process group: INT, then TERM, then KILL."""
-    if process.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGINT, 15), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 # pytest-odoo's autouse session fixtures load an in-process registry (and an
@@ -366,13 +309,13 @@ def load_http():
 @pytest.fixture(scope="session")
 def odoo_server():
     config_path = _config_path()
-    python = _odoo_python()
+    python = odoo_python()
     log_dir = tempfile.mkdtemp(prefix="expedite-system-")
     dbname = os.environ.get("ODOO_SYSTEM_DB")
     throwaway = not dbname
     if throwaway:
         dbname = _install_throwaway_db(python, config_path, log_dir)
-    port = _free_port()
+    port = free_port()
     log_path = Path(log_dir) / "server.log"
     log = open(log_path, "wb")  # noqa: SIM115 - closed in the finally below
     command = _odoo_command(
@@ -380,47 +323,26 @@ def odoo_server():
         config_path,
         dbname,
         f"--http-port={port}",
-        f"--gevent-port={_free_port()}",
+        f"--gevent-port={free_port()}",
         "--http-interface=127.0.0.1",
         "--log-level=info",
     )
-    process = subprocess.Popen(
-        command,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        cwd=REPO_ROOT,
-        start_new_session=True,  # its own process group: stopped as a whole
-    )
+    process = start_process(command, log)
     server = OdooServer(f"http://127.0.0.1:{port}", dbname, log_path)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(
-                    f"Odoo exited with code {process.returncode} before answering:\n"
-                    f"{_tail(log_path)}",
-                    pytrace=False,
-                )
-            try:
-                status, body = server.health(timeout=2)
-                if status == 200 and body.get("status") == "pass":
-                    break
-            except (OSError, urllib.error.URLError, ValueError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"Odoo did not answer /web/health within {START_TIMEOUT}s:\n"
-                    f"{_tail(log_path)}",
-                    pytrace=False,
-                )
-            time.sleep(0.3)
+        wait_for(
+            process,
+            lambda: health_passes(server.url),
+            START_TIMEOUT,
+            "Odoo's /web/health",
+            log_path,
+        )
         yield server
     finally:
-        _stop(process)
+        stop_process(process)
         log.close()
         if throwaway:
-            _drop_database(config_path, dbname)
+            drop_database(config_path, dbname)
         if not os.environ.get("KEEP_SYSTEM_LOGS"):
             shutil.rmtree(log_dir, ignore_errors=True)
 
