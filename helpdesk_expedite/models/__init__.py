@@ -1,5 +1,5 @@
 # The mixins first: the ticket and its line models inherit them.
-from . import lifecycle_guard_mixin
+from . import incident_phase_mixin, lifecycle_guard_mixin
 
 # isort: split
 from . import helpdesk_ticket_line_mixin

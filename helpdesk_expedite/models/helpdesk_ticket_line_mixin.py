@@ -51,7 +51,9 @@ class HelpdeskTicketLineMixin(models.AbstractModel):
         return super().create([self._with_system_values(vals) for vals in vals_list])
 
     def write(self, vals):
-        check_guarded_fields(self, [vals], self._guarded_fields | self._fixed_fields)
+        check_guarded_fields(
+            self, [vals], self._get_guarded_fields() | self._fixed_fields
+        )
         if self._evidence_fields & vals.keys():
             self._evidence()._check_evidence_change(self._evidence_fields & vals.keys())
         return super().write(self._with_system_values(vals))

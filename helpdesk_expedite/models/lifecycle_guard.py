@@ -56,11 +56,11 @@ def incident_action(method):
 
 
 def check_guarded_fields(model, vals_list, guarded=None):
-    """Raise AccessError when a caller sets one of ``model._guarded_fields``
-    (or of ``guarded`` when given)."""
+    """Raise AccessError when a caller sets one of the model's guarded
+    fields (``_get_guarded_fields()``, or ``guarded`` when given)."""
     if writing_as_system(model.env):
         return
-    given = set().union(*vals_list) & (guarded or model._guarded_fields)
+    given = set().union(*vals_list) & (guarded or model._get_guarded_fields())
     if given:
         raise AccessError(
             model.env._(

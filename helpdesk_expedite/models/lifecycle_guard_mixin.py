@@ -4,13 +4,19 @@ from .lifecycle_guard import check_guarded_defaults
 
 
 class HelpdeskExpediteGuardedMixin(models.AbstractModel):
-    """Refuses ``default_<field>`` context keys for the model's
-    ``_guarded_fields`` (see lifecycle_guard): over RPC a context default
-    would set them on create."""
+    """Refuses ``default_<field>`` context keys for the model's guarded
+    fields (``_get_guarded_fields``, see lifecycle_guard): over RPC a
+    context default would set them on create."""
 
     _name = "helpdesk.expedite.guarded.mixin"
     _description = "Fields Set by the Incident's Actions Only"
     _guarded_fields = frozenset()
+
+    @api.model
+    def _get_guarded_fields(self):
+        """Fields that only the add-on's actions set: ``_guarded_fields``,
+        to which each incident phase of the ticket adds its own."""
+        return self._guarded_fields
 
     @api.model
     def default_get(self, fields_list):

@@ -4,7 +4,7 @@ incident created with its reporters already linked."""
 from odoo import Command
 from odoo.tests import tagged
 
-from ..models.helpdesk_ticket.ticket import OBSOLETE_INDEXED_COLUMNS, PARTIAL_INDEXES
+from ..models.helpdesk_ticket.ticket import OBSOLETE_INDEXED_COLUMNS
 from .common import ExpediteCase
 
 
@@ -29,7 +29,7 @@ class TestUpgradeAndCreate(ExpediteCase):
         indexes = self._indexes()
         for column in OBSOLETE_INDEXED_COLUMNS:
             self.assertNotIn(f"helpdesk_ticket__{column}_index", indexes)
-        for column in PARTIAL_INDEXES:
+        for column in self.env["helpdesk.ticket"]._get_partial_indexes():
             self.assertIn(" WHERE ", indexes[f"helpdesk_ticket_{column}_partial_index"])
 
     def test_a_major_created_with_its_reporters_counts_them(self):

@@ -37,7 +37,7 @@ CLASS_RANK = {"expedite": 0, "fixed_date": 1, "standard": 2, "intangible": 3}
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
-    # indexed where not standard (ticket.PARTIAL_INDEXES)
+    # indexed where not standard (_get_partial_indexes)
     class_of_service = fields.Selection(
         CLASS_OF_SERVICE,
         default="standard",
@@ -69,6 +69,20 @@ class HelpdeskTicket(models.Model):
         search="_search_over_user_threshold",
         groups=AGENT_GROUP,
     )
+
+    @api.model
+    def _get_guarded_fields(self):
+        return super()._get_guarded_fields() | {
+            "classification_rule_id",
+            "classification_reason",
+        }
+
+    @api.model
+    def _get_partial_indexes(self):
+        return {
+            **super()._get_partial_indexes(),
+            "class_of_service": "class_of_service <> 'standard'",
+        }
 
     @api.constrains("class_of_service_locked", "class_of_service_lock_reason")
     def _check_lock_reason(self):

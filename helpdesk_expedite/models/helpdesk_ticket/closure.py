@@ -1,6 +1,6 @@
 """The customer's confirmation, the closure gate and the closing summary."""
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ...lib import incident
@@ -29,6 +29,14 @@ class HelpdeskTicket(models.Model):
         help="Helpdesk managers only: close an Expedite ticket although the "
         "closure checklist is incomplete.",
     )
+
+    @api.model
+    def _get_guarded_fields(self):
+        return super()._get_guarded_fields() | {
+            "customer_confirmed",
+            "customer_confirmed_date",
+            "customer_confirmation_channel",
+        }
 
     @incident_action
     def action_confirm_resolution(self, channel="agent"):

@@ -22,6 +22,10 @@ class HelpdeskTicket(models.Model):
         compute="_compute_escalation_count", groups=AGENT_GROUP
     )
 
+    @api.model
+    def _get_guarded_fields(self):
+        return super()._get_guarded_fields() | {"escalated_date"}
+
     @api.depends("escalation_ids")
     def _compute_escalation_count(self):
         for ticket in self:

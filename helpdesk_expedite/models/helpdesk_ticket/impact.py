@@ -51,6 +51,13 @@ class HelpdeskTicket(models.Model):
     business_impact = fields.Text(groups=AGENT_GROUP, prefetch=INCIDENT_DETAILS)
     deadline = fields.Datetime(tracking=True, help="A fixed date the work must meet.")
 
+    @api.model
+    def _get_guarded_fields(self):
+        return super()._get_guarded_fields() | {
+            "affected_user_count",
+            "affected_group_count",
+        }
+
     @api.constrains("failure_rate")
     def _check_failure_rate(self):
         for ticket in self:

@@ -97,6 +97,14 @@ class HelpdeskTicket(models.Model):
         groups=AGENT_GROUP,
     )
 
+    @api.model
+    def _get_guarded_fields(self):
+        return super()._get_guarded_fields() | {
+            "linked_ticket_count",
+            "service_match_key",
+            "error_match_key",
+        }
+
     @api.depends("linked_ticket_ids")
     def _compute_linked_ticket_count(self):
         counts = self._count_linked(self.env["helpdesk.ticket"].sudo())

@@ -23,7 +23,7 @@ class HelpdeskTicket(models.Model):
         string="Monitoring Checks",
         groups=AGENT_GROUP,
     )
-    # indexed once started (ticket.PARTIAL_INDEXES)
+    # indexed once started (_get_partial_indexes)
     monitoring_state = fields.Selection(
         [
             ("not_started", "Not Started"),
@@ -59,6 +59,21 @@ class HelpdeskTicket(models.Model):
         groups="helpdesk_mgmt.group_helpdesk_user_own",
         help="A ready-made curl command posting one passing check, token included.",
     )
+
+    @api.model
+    def _get_guarded_fields(self):
+        return super()._get_guarded_fields() | {
+            "monitoring_end_date",
+            "monitoring_state",
+            "monitoring_token",
+        }
+
+    @api.model
+    def _get_partial_indexes(self):
+        return {
+            **super()._get_partial_indexes(),
+            "monitoring_state": "monitoring_state <> 'not_started'",
+        }
 
     @api.constrains("monitoring_window")
     def _check_monitoring_window(self):

@@ -3,7 +3,7 @@
 import secrets
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ...lib import incident
@@ -38,6 +38,10 @@ class HelpdeskTicket(models.Model):
     )
     resolution_summary = fields.Text()
     resolved_date = fields.Datetime(readonly=True, copy=False)
+
+    @api.model
+    def _get_guarded_fields(self):
+        return super()._get_guarded_fields() | {"resolved_date"}
 
     @incident_action
     def action_add_default_checks(self):

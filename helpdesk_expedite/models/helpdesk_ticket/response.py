@@ -21,7 +21,7 @@ class HelpdeskTicket(models.Model):
     )
     acknowledged_date = fields.Datetime(readonly=True, copy=False)
     last_status_update_date = fields.Datetime(readonly=True, copy=False)
-    # indexed where set (ticket.PARTIAL_INDEXES)
+    # indexed where set (_get_partial_indexes)
     next_update_deadline = fields.Datetime(
         string="Next Update Due", readonly=True, copy=False
     )
@@ -34,6 +34,21 @@ class HelpdeskTicket(models.Model):
         string="Customer Updates",
         groups=AGENT_GROUP,
     )
+
+    @api.model
+    def _get_guarded_fields(self):
+        return super()._get_guarded_fields() | {
+            "acknowledged_date",
+            "last_status_update_date",
+            "next_update_deadline",
+        }
+
+    @api.model
+    def _get_partial_indexes(self):
+        return {
+            **super()._get_partial_indexes(),
+            "next_update_deadline": "next_update_deadline IS NOT NULL",
+        }
 
     @api.constrains("update_interval")
     def _check_update_interval(self):

@@ -19,48 +19,13 @@ from .classification import (
 )
 from .major_incident import is_closing_with_major_incident
 
-# Set by the add-on's actions only (see lifecycle_guard): milestones, states,
-# the classifier's verdict, figures computed from them, the feed's secret.
-GUARDED_FIELDS = frozenset(
-    {
-        "acknowledged_date",
-        "last_status_update_date",
-        "escalated_date",
-        "resolved_date",
-        "monitoring_end_date",
-        "customer_confirmed_date",
-        "next_update_deadline",
-        "watchdog_notified_deadline",
-        "monitoring_state",
-        "customer_confirmed",
-        "customer_confirmation_channel",
-        "classification_rule_id",
-        "classification_reason",
-        "monitoring_token",
-        "affected_user_count",
-        "affected_group_count",
-        "time_to_acknowledge",
-        "time_to_escalate",
-        "time_to_resolve",
-        "time_to_close",
-        "linked_ticket_count",
-        "service_match_key",
-        "error_match_key",
-    }
+# Columns once indexed whole, now partially (see _get_partial_indexes).
+OBSOLETE_INDEXED_COLUMNS = (
+    "class_of_service",
+    "monitoring_state",
+    "next_update_deadline",
+    "class_of_service_rank",
 )
-
-
-# Incident columns hold a value on few tickets. Their indexes keep only
-# those rows, so that writing an ordinary ticket leaves them untouched
-# (a full index would get a new entry for every row an UPDATE rewrites).
-PARTIAL_INDEXES = {
-    "class_of_service": "class_of_service <> 'standard'",
-    "monitoring_state": "monitoring_state <> 'not_started'",
-    "next_update_deadline": "next_update_deadline IS NOT NULL",
-}
-# Full indexes of earlier versions: the board sorts on the rank after
-# filtering on the stage, so an index on the rank alone was never used.
-OBSOLETE_INDEXED_COLUMNS = (*PARTIAL_INDEXES, "class_of_service_rank")
 
 
 # The fields of the writes under way on this cursor, innermost last
@@ -91,9 +56,12 @@ def _minutes_field(string):
 
 class HelpdeskTicket(models.Model):
     _name = "helpdesk.ticket"
-    _inherit = ["helpdesk.ticket", "helpdesk.expedite.guarded.mixin"]
+    _inherit = [
+        "helpdesk.ticket",
+        "helpdesk.expedite.guarded.mixin",
+        "helpdesk.expedite.incident.phase.mixin",
+    ]
 
-    _guarded_fields = GUARDED_FIELDS
     incident_phase = fields.Selection(
         [
             ("investigating", "Investigating"),
@@ -108,12 +76,21 @@ class HelpdeskTicket(models.Model):
     time_to_resolve = _minutes_field("Time to Resolve (min)")
     time_to_close = _minutes_field("Time to Close (min)")
 
+    @api.model
+    def _get_guarded_fields(self):
+        return super()._get_guarded_fields() | {
+            "time_to_acknowledge",
+            "time_to_escalate",
+            "time_to_resolve",
+            "time_to_close",
+        }
+
     def init(self):
         res = super().init()
         cr, table = self.env.cr, self._table
         for column in OBSOLETE_INDEXED_COLUMNS:
             drop_index(cr, make_index_name(table, column), table)
-        for column, where in PARTIAL_INDEXES.items():
+        for column, where in self._get_partial_indexes().items():
             name = f"{table}_{column}_partial_index"
             create_index(cr, name, table, [f'"{column}"'], where=where)
         return res

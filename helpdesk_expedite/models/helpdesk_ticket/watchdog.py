@@ -23,6 +23,10 @@ class HelpdeskTicket(models.Model):
     )
 
     @api.model
+    def _get_guarded_fields(self):
+        return super()._get_guarded_fields() | {"watchdog_notified_deadline"}
+
+    @api.model
     def _cron_update_watchdog(self, batch_size=WATCHDOG_BATCH):
         """Report lapsed update deadlines, and end monitoring windows."""
         tickets, remaining = self._lock_newly_overdue(batch_size)
