@@ -1,1 +1,8 @@
-from . import escalation_ack, monitoring_feed, portal, ticket_close
+from . import (
+    escalation_ack,
+    monitoring_feed,
+    portal,
+    status_api,
+    status_page,
+    ticket_close,
+)

@@ -11,6 +11,7 @@ from . import (
     resolution,
     response,
     scorecard,
+    status_page,
     ticket,
     watchdog,
 )
