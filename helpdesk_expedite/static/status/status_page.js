@@ -10,7 +10,15 @@
     } catch (error) {
         return;
     }
-    if (!zone || zone === pageZone) {
+    var pageCanonical = pageZone;
+    try {
+        // "Asia/Ho_Chi_Minh" and "Asia/Saigon" are one zone
+        pageCanonical = new Intl.DateTimeFormat("en-US", {timeZone: pageZone})
+            .resolvedOptions().timeZone;
+    } catch (error) {
+        // an unknown page zone: show the visitor's
+    }
+    if (!zone || zone === pageZone || zone === pageCanonical) {
         return;
     }
     var format = new Intl.DateTimeFormat(root.lang || undefined, {
