@@ -84,7 +84,9 @@ def flood(url, clients, seconds, conditional):
         thread.start()
     for thread in threads:
         thread.join()
-    quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
+    quantiles = (
+        statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
+    )
     return {
         "requests": len(latencies),
         "errors": sum(errors),

@@ -122,27 +122,21 @@ def _update_statuses(incident):
     return result
 
 
-def incident_json(incident, snapshot):
-    page = snapshot.page
-    zone = page.time_zone
-    components = [
-        component
-        for component in map(snapshot.component, incident.component_ids)
-        if component
-    ]
+def _updates_json(incident, components, zone):
     statuses = _update_statuses(incident)
     updates = []
     for update in incident.updates:
         old, new = statuses[update.id]
+        moment = iso(update.created_at, zone)
         updates.append(
             {
                 "id": str(update.id),
                 "status": update.status,
                 "body": update.body,
                 "incident_id": str(incident.id),
-                "created_at": iso(update.created_at, zone),
-                "updated_at": iso(update.created_at, zone),
-                "display_at": iso(update.created_at, zone),
+                "created_at": moment,
+                "updated_at": moment,
+                "display_at": moment,
                 "affected_components": [
                     {
                         "code": str(component.id),
@@ -154,6 +148,17 @@ def incident_json(incident, snapshot):
                 ],
             }
         )
+    return updates
+
+
+def incident_json(incident, snapshot):
+    page = snapshot.page
+    zone = page.time_zone
+    components = [
+        component
+        for component in map(snapshot.component, incident.component_ids)
+        if component
+    ]
     return {
         "id": str(incident.id),
         "name": incident.name,
@@ -167,7 +172,7 @@ def incident_json(incident, snapshot):
         "shortlink": incident.url,
         "page_id": page.id,
         "components": [_component_brief(c, page) for c in components],
-        "incident_updates": updates,
+        "incident_updates": _updates_json(incident, components, zone),
     }
 
 

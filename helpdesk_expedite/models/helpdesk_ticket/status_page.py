@@ -11,35 +11,15 @@ from ..constants import AGENT_GROUP, INCIDENT_DETAILS, STATUS_IMPACTS, STATUS_PH
 from ..lifecycle_guard import incident_action
 
 MAX_TITLE_CHARS = 200
-# what the page shows of a published incident, directly or through its
-# phase, dates and components: a change of one of these changes the page
-PUBLIC_FACTS = frozenset(
-    {
-        "status_published",
-        "status_published_date",
-        "status_public_title",
-        "status_impact",
-        "status_component_ids",
-        "stage_id",
-        "active",
-        "company_id",
-        "root_cause",
-        "root_cause_category_id",
-        "monitoring_state",
-        "resolved_date",
-        "next_update_deadline",
-    }
-)
-# ... and of those, what a component's status depends on
+# what a component's status depends on, and all that the page shows of a
+# published incident (directly, or through its phase, dates, components)
 COMPONENT_FACTS = frozenset(
-    {
-        "status_published",
-        "status_impact",
-        "status_component_ids",
-        "stage_id",
-        "active",
-        "company_id",
-    }
+    "status_published status_impact status_component_ids stage_id active "
+    "company_id".split()
+)
+PUBLIC_FACTS = COMPONENT_FACTS | frozenset(
+    "status_published_date status_public_title root_cause root_cause_category_id "
+    "monitoring_state resolved_date next_update_deadline".split()
 )
 
 
@@ -147,13 +127,9 @@ class HelpdeskTicket(models.Model):
     @api.depends("status_published", "company_id")
     def _compute_status_page_url(self):
         for ticket in self:
-            ticket.status_page_url = (
-                ticket.get_base_url()
-                + ticket.company_id._status_page_path()
-                + f"/incidents/{ticket.id}"
-                if ticket.status_published and isinstance(ticket.id, int)
-                else False
-            )
+            published = ticket.status_published and isinstance(ticket.id, int)
+            path = f"{ticket.company_id._status_page_path()}/incidents/{ticket.id}"
+            ticket.status_page_url = published and ticket.get_base_url() + path
 
     # -- keeping the page current ----------------------------------------
 
@@ -254,16 +230,9 @@ class HelpdeskTicket(models.Model):
     def _get_status_public_updates(self):
         """The customer updates of these published incidents that the page
         shows (not marked internal-to-customers), newest first."""
-        return (
-            self.env["helpdesk.ticket.status.update"]
-            .sudo()
-            .search(
-                [
-                    ("ticket_id", "in", self.sudo().filtered("status_published").ids),
-                    ("is_public", "=", True),
-                ],
-                order="date desc, id desc",
-            )
+        published = self.sudo().filtered("status_published")
+        return published.status_update_ids.filtered("is_public").sorted(
+            lambda update: (update.date, update.id), reverse=True
         )
 
     def _on_status_published(self):
