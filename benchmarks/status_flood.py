@@ -50,11 +50,11 @@ ROUTES = [
 def flood(url, clients, seconds, conditional):
     """Latencies of the answers, and the errors, of ``clients`` threads
     asking ``url`` for ``seconds``."""
-    latencies, errors, lock = [], [], threading.Lock()
+    latencies, errors, lock = [], {}, threading.Lock()
     start = threading.Barrier(clients)
 
     def client():
-        mine, bad = [], 0
+        mine, bad = [], {}
         with requests.Session() as session:
             etag = None
             if conditional:
@@ -66,18 +66,20 @@ def flood(url, clients, seconds, conditional):
                 began = time.perf_counter()
                 try:
                     response = session.get(url, headers=headers, timeout=60)
-                    ok = response.status_code in ((200, 304) if etag else (200,))
+                    kind = response.status_code
+                    ok = kind in ((200, 304) if etag else (200,))
                     if conditional and response.status_code == 200:
                         etag = response.headers.get("ETag")
-                except requests.RequestException:
-                    ok = False
+                except requests.RequestException as error:
+                    ok, kind = False, type(error).__name__
                 if ok:
                     mine.append(time.perf_counter() - began)
                 else:
-                    bad += 1
+                    bad[kind] = bad.get(kind, 0) + 1
         with lock:
             latencies.extend(mine)
-            errors.append(bad)
+            for kind, count in bad.items():
+                errors[kind] = errors.get(kind, 0) + count
 
     threads = [threading.Thread(target=client) for _i in range(clients)]
     for thread in threads:
@@ -89,7 +91,8 @@ def flood(url, clients, seconds, conditional):
     )
     return {
         "requests": len(latencies),
-        "errors": sum(errors),
+        "errors": sum(errors.values()),
+        "error_kinds": errors,
         "rps": len(latencies) / seconds,
         "p50": quantiles[49],
         "p95": quantiles[94],
@@ -105,7 +108,7 @@ def run(base_url, clients, seconds):
         print(
             f"{path:32} {'304' if conditional else '200'}  {figures['rps']:6.1f} req/s  "
             f"p50 {figures['p50'] * 1000:6.0f} ms  p95 {figures['p95'] * 1000:6.0f} ms  "
-            f"errors {figures['errors']}",
+            f"errors {figures['errors']} {figures['error_kinds'] or ''}",
             flush=True,
         )
         results.append(figures)
@@ -148,6 +151,7 @@ def serve_demo(work):
     2-worker server on it: (cluster, server)."""
     import subprocess
 
+    os.chmod(work, 0o755)  # the cluster's OS user goes through it
     cluster = ScratchCluster(work).start()
     config = os.path.join(work, "odoo.conf")
     import odoo

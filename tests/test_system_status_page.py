@@ -132,3 +132,43 @@ def test_conditional_requests_and_no_cookie_on_every_worker(odoo_server, prefork
             assert answer.status_code == 200
             assert "Set-Cookie" not in answer.headers
             assert answer.headers["Cache-Control"].startswith("public, max-age=")
+
+
+STATUSES = {
+    "operational",
+    "degraded_performance",
+    "partial_outage",
+    "major_outage",
+    "under_maintenance",
+}
+
+
+def test_contract_names_of_the_status_page(odoo_server):
+    """DESIGN.md §3 "Status page": models, fields and selections over RPC."""
+    ex = odoo_server.execute
+    component = ex("helpdesk.status.component", "fields_get", [], ["type", "selection"])
+    for name, kind in (
+        ("name", "char"),
+        ("description", "text"),
+        ("sequence", "integer"),
+        ("active", "boolean"),
+        ("company_id", "many2one"),
+        ("group_name", "char"),
+        ("status", "selection"),
+        ("manual_status", "selection"),
+    ):
+        assert component[name]["type"] == kind, name
+    for name in ("status", "manual_status"):
+        assert {key for key, _label in component[name]["selection"]} == STATUSES
+    ticket = ex("helpdesk.ticket", "fields_get", [], ["type", "selection", "relation"])
+    assert ticket["status_published"]["type"] == "boolean"
+    assert ticket["status_public_title"]["type"] == "char"
+    assert [key for key, _label in ticket["status_impact"]["selection"]] == [
+        "none",
+        "minor",
+        "major",
+        "critical",
+    ]
+    assert ticket["status_component_ids"]["relation"] == "helpdesk.status.component"
+    defaults = ex("helpdesk.ticket.status.update", "default_get", ["is_public"])
+    assert defaults["is_public"] is True

@@ -57,6 +57,20 @@ def outages(snapshot, component_id):
     ]
 
 
+def _day_values(day, texts):
+    """A bar: its class, and a tooltip for the days with an incident only
+    (90 bars a component: the page stays light)."""
+    incident = bool(day.minutes or day.ongoing)
+    css = "sp-day"
+    if day.status != status_page.OPERATIONAL:
+        css += f" sp-day-{day.status}"
+    return {
+        "status": day.status,
+        "css": css,
+        "title": texts.day(day) if incident else "",
+    }
+
+
 def component_values(snapshot, component, today, texts):
     days = status_page.history(outages(snapshot, component.id), today)
     return {
@@ -65,7 +79,7 @@ def component_values(snapshot, component, today, texts):
         "description": component.description,
         "status": component.status,
         "status_label": texts.statuses.get(component.status, component.status),
-        "days": [{"status": day.status, "title": texts.day(day)} for day in days],
+        "days": [_day_values(day, texts) for day in days],
     }
 
 
