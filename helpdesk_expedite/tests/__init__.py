@@ -14,6 +14,7 @@ from . import (
     test_leaks,
     test_lib_classification,
     test_lib_escalation,
+    test_lib_incident,
     test_lifecycle,
     test_major_incident,
     test_major_incident_closing_mails,
