@@ -55,46 +55,51 @@ def records(lines):
         yield current
 
 
-def judge(lines, exit_code):
-    """(passed, figures line, [text of each problem])."""
-    summary = post_tests = None
-    stats = []
-    problems = []
-    warnings = 0
+def scan(lines):
+    """The figures of a log: its summary, post-install and statistics lines,
+    its ERROR/CRITICAL records (with their tracebacks) and WARNING ones."""
+    found = {"summary": None, "post_tests": None, "stats": []}
+    errors, warnings = [], []
     for level, logger, message, more in records(lines):
         if logger == "odoo.tests.result" and SUMMARY.search(message):
-            summary = SUMMARY.search(message)
+            found["summary"] = SUMMARY.search(message)
         elif logger == "odoo.service.server" and POST_TESTS.search(message):
-            post_tests = POST_TESTS.search(message)
+            found["post_tests"] = POST_TESTS.search(message)
         elif logger == "odoo.tests.stats" and STATS.match(message):
-            stats.append(STATS.match(message))
+            found["stats"].append(STATS.match(message))
         if level == "WARNING":
-            warnings += 1
-            if warnings <= 5:
-                problems.append(f"(warning, does not fail) {logger}: {message}")
+            warnings.append(f"(warning, does not fail) {logger}: {message}")
         elif level in ("ERROR", "CRITICAL"):
             body = [f"{level} {logger}: {message}", *more[:MAX_LINES]]
             if len(more) > MAX_LINES:
                 body.append(f"    ... {len(more) - MAX_LINES} more lines")
-            problems.append("\n".join(line.rstrip("\n") for line in body))
-    errors = [p for p in problems if not p.startswith("(warning")]
+            errors.append("\n".join(line.rstrip("\n") for line in body))
+    return found, errors, warnings
+
+
+def judge(lines, exit_code):
+    """(passed, figures line, ERROR/CRITICAL records, first WARNING records,
+    reasons of the failure)."""
+    found, errors, warnings = scan(lines)
+    summary, post_tests = found["summary"], found["post_tests"]
+    tests = failed = errored = 0
     if summary:
         tests = int(summary["tests"])
         failed, errored = int(summary["failed"]), int(summary["errors"])
         figures = f"{tests} tests, {failed} failed, {errored} errors"
     else:
-        tests = failed = errored = 0
         figures = "no summary line"
     if post_tests:
         figures += (
             f"; {post_tests['count']} post-install tests"
             f" in {float(post_tests['seconds']):.0f}s"
         )
-    if stats:
-        figures += " (" + ", ".join(
-            f"{m['module']} {float(m['seconds']):.0f}s" for m in stats
-        ) + ")"
-    figures += f"; {len(errors)} ERROR/CRITICAL records, {warnings} warnings"
+    if found["stats"]:
+        modules = ", ".join(
+            f"{m['module']} {float(m['seconds']):.0f}s" for m in found["stats"]
+        )
+        figures += f" ({modules})"
+    figures += f"; {len(errors)} ERROR/CRITICAL records, {len(warnings)} warnings"
     reasons = []
     if exit_code != 0:
         reasons.append(f"odoo exited with code {exit_code}")
@@ -106,7 +111,7 @@ def judge(lines, exit_code):
         reasons.append(f"{failed} failed, {errored} error(s)")
     if errors:
         reasons.append(f"{len(errors)} ERROR/CRITICAL records in the log")
-    return not reasons, figures, problems, reasons
+    return not reasons, figures, errors, warnings[:5], reasons
 
 
 def main(argv):
@@ -115,17 +120,16 @@ def main(argv):
         return 2
     log_file, exit_code = argv[0], int(argv[1])
     with open(log_file, encoding="utf-8", errors="replace") as handle:
-        passed, figures, problems, reasons = judge(handle, exit_code)
+        passed, figures, errors, warnings, reasons = judge(handle, exit_code)
     print(f"odoo runner: {figures}")
+    for warning in warnings:
+        print(f"  {warning}")
     if passed:
-        for problem in problems:  # warnings only
-            print(f"  {problem}")
         return 0
-    shown = problems[:MAX_RECORDS]
-    for problem in shown:
-        print(problem, file=sys.stderr)
-    if len(problems) > len(shown):
-        print(f"... {len(problems) - len(shown)} more records", file=sys.stderr)
+    for error in errors[:MAX_RECORDS]:
+        print(error, file=sys.stderr)
+    if len(errors) > MAX_RECORDS:
+        print(f"... {len(errors) - MAX_RECORDS} more records", file=sys.stderr)
     print(f"odoo runner: FAILED: {'; '.join(reasons)}", file=sys.stderr)
     return 1
 
