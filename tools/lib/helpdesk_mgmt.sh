@@ -15,7 +15,11 @@
 #    WebSuite, whose whole web client suite pytest would collect and run too
 #    (Odoo's loader only runs the test methods a module's own classes define).
 #  - Odoo's runner runs its post_install tests (portal, and the JavaScript
-#    test in Chromium): --test-tags post_install/helpdesk_mgmt.
+#    test in Chromium): --test-tags post_install/helpdesk_mgmt. The
+#    JavaScript test asks Odoo's WebSuite for helpdesk_mgmt's unit tests
+#    only; an Odoo whose WebSuite cannot filter them (nightly 2024-10-02)
+#    would run the whole web client suite instead (thousands of tests, up to
+#    30 minutes, not helpdesk_mgmt's): there it is left out, with a notice.
 
 # helpdesk_mgmt_tests_dir CONF: the tests directory of the helpdesk_mgmt the
 # configuration's add-ons path loads.
@@ -35,17 +39,29 @@ print(os.path.join(path, "tests"))
 EOF
 }
 
+# web_suite_filters_modules: whether Odoo's WebSuite runs the unit tests of
+# one module only (what helpdesk_mgmt's test_js.py asks it).
+web_suite_filters_modules() {
+    "$PY" -c 'import sys
+from odoo.addons.web.tests.test_js import WebSuite
+sys.exit(not hasattr(WebSuite, "get_hoot_filters"))' 2>/dev/null
+}
+
 # run_helpdesk_mgmt_tests CONF DB LOG_DIR: both runs on DB (CONF must name
 # it: its dbfilter serves the HTTP tests); returns non-zero when one failed.
 run_helpdesk_mgmt_tests() {
     local conf=$1 db=$2 log_dir=$3 tests rc=0 step_rc=0
+    local tags=post_install/helpdesk_mgmt
     tests=$(helpdesk_mgmt_tests_dir "$conf") || return 1
     log "helpdesk_mgmt's tests with the add-on installed, in $db ($tests)"
+    if ! web_suite_filters_modules; then
+        tags+=",-/helpdesk_mgmt:TestHelpdesMgmtJs"
+        log "NOTICE: helpdesk_mgmt's JavaScript test left out: this Odoo's WebSuite cannot run one module's unit tests, it would run the whole web client suite"
+    fi
     SECONDS=0
     # Odoo's runner first: it builds the asset bundles into this database
     # once, for the later runs of Odoo's runner in it.
-    odoo_runner "$conf" "$db" post_install/helpdesk_mgmt \
-        "$log_dir/helpdesk_mgmt-odoo.log" || step_rc=$?
+    odoo_runner "$conf" "$db" "$tags" "$log_dir/helpdesk_mgmt-odoo.log" || step_rc=$?
     log "helpdesk_mgmt post_install tests (Odoo's runner): $([[ $step_rc == 0 ]] && echo passed || echo FAILED) in ${SECONDS}s"
     rc=$step_rc
     step_rc=0
