@@ -13,6 +13,7 @@ from . import (
     test_lib_classification,
     test_lib_escalation,
     test_lifecycle,
+    test_mail_wire,
     test_major_incident,
     test_major_incident_closing_mails,
     test_major_incident_hardening,
