@@ -2,7 +2,7 @@
 {
     "name": "Helpdesk Expedite: Major Incident Management",
     "summary": "Classify, acknowledge, escalate, monitor and close major incidents",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "helpdesk_expedite developers",
