@@ -23,6 +23,7 @@ from . import (
     test_monitoring_feed_example,
     test_portal,
     test_query_counts,
+    test_reader_mails,
     test_reports,
     test_response,
     test_security_matrix,

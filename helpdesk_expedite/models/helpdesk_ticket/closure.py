@@ -12,6 +12,10 @@ from ..constants import (
 )
 from ..lifecycle_guard import incident_action, system_write
 
+# precommit data: the tickets whose closing summary went out in this
+# transaction (the stage's own closing mail would be a second one)
+SUMMARY_SENT = "helpdesk_expedite.closure_summary_sent"
+
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
@@ -126,6 +130,7 @@ class HelpdeskTicket(models.Model):
             )
 
     def _on_incident_closed(self):
+        self.env.cr.precommit.data.setdefault(SUMMARY_SENT, set()).update(self.ids)
         for ticket in self:
             if ticket.closure_override_reason:
                 ticket.message_post(
@@ -147,3 +152,14 @@ class HelpdeskTicket(models.Model):
                 "helpdesk_expedite.mail_template_closure_summary"
             )
             ticket._close_linked_tickets()
+
+    def _track_template(self, changes):
+        """A ticket closed with its closing summary gets no other closing
+        mail: helpdesk_mgmt's stage mail ("The ticket ... has been closed",
+        in English) would be a second one."""
+        res = super()._track_template(changes)
+        if "stage_id" in res and self[:1].id in self.env.cr.precommit.data.get(
+            SUMMARY_SENT, ()
+        ):
+            del res["stage_id"]
+        return res
