@@ -18,6 +18,7 @@
         "data/helpdesk_check_template_data.xml",
         "data/helpdesk_root_cause_category_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/mail_notification_layout.xml",
         "data/mail_template_data.xml",
         "data/mail_template_major_incident_data.xml",
         "data/ir_cron_data.xml",

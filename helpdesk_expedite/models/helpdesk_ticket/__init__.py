@@ -3,6 +3,7 @@
 from . import (
     classification,
     closure,
+    customer_mail,
     demo,
     escalation,
     impact,
