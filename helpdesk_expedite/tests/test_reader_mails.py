@@ -240,3 +240,29 @@ class TestEachReadersLink(ExpediteHttpCase):
             self.assertNotIn('id="incident_panel"', page.text, forged)
         ticket.executive_partner_ids = [Command.unlink(self.executive.id)]
         self.assertNotIn('id="incident_panel"', self._follow(href).text)
+
+
+@tagged("post_install", "-at_install")
+class TestNoUntranslatedWords(ReaderCase):
+    """The add-on's own words come translated, also those it computes."""
+
+    def test_closure_summary_recurrence(self):
+        ticket = self._closed_incident()
+        with self.at(T0 + timedelta(hours=2)), self.mock_mail_gateway():
+            ticket.action_confirm_resolution(channel="phone")
+        customer = self._mail_to(self.customer)["body"]
+        self.assertIn("Tái diễn: không có", customer)
+        self.assertNotIn("Tái diễn: none", customer)
+        self.assertIn("Recurrence: none", self._mail_to(self.executive)["body"])
+
+    def test_class_of_service_in_the_teams_card_and_the_first_update(self):
+        ticket = self._create_scenario_ticket()
+        self.assertIn("Khẩn cấp", ticket.status_update_ids.body)
+        self.assertNotIn("Expedite", ticket.status_update_ids.body)
+        escalation = self.env["helpdesk.ticket.escalation"].create(
+            ticket._prepare_escalation_vals(self.dev_team)
+        )
+        card = escalation.with_context(lang="vi_VN")._prepare_teams_payload()
+        text = str(card)
+        self.assertIn("Sự cố Khẩn cấp", text)
+        self.assertNotIn("Expedite", text)

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_datetime
 
-from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
+from ..constants import AGENT_GROUP
 from ..lifecycle_guard import incident_action, system_write
 
 MAX_UPDATE_CHARS = 10000
@@ -145,7 +145,7 @@ class HelpdeskTicket(models.Model):
         text = self.env._(
             "We have classified this incident as %(cos)s and our team is working "
             "on it now.",
-            cos=dict(CLASS_OF_SERVICE)[self.class_of_service],
+            cos=self._get_selection_label("class_of_service"),
         )
         if self.update_interval:
             text += " " + self.env._(
@@ -204,9 +204,14 @@ class HelpdeskTicket(models.Model):
 
     def _get_incident_phase_label(self):
         """The phase as the mails name it, in the rendering language."""
+        return self._get_selection_label("incident_phase")
+
+    def _get_selection_label(self, field_name):
+        """The label of the ticket's value of a selection field, in the
+        language of the environment (the constants hold untranslated ones)."""
         self.ensure_one()
-        field = self._fields["incident_phase"]
-        return dict(field._description_selection(self.env)).get(self.incident_phase)
+        field = self._fields[field_name]
+        return dict(field._description_selection(self.env)).get(self[field_name])
 
     def _get_phase_update_text(self):
         """A starting point for the next update, from the current phase, in

@@ -6,7 +6,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.tools import format_datetime
 
-from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
+from ..constants import AGENT_GROUP
 from ..lifecycle_guard import system_write
 
 WATCHDOG_BATCH = 100
@@ -92,7 +92,9 @@ class HelpdeskTicket(models.Model):
         if not self:
             return
         self._mark_overdue_reported()
-        cos_labels = dict(CLASS_OF_SERVICE)
+        cos_labels = dict(
+            self._fields["class_of_service"]._description_selection(self.env)
+        )
         alerts, notes, digests = [], {}, {}
         for ticket in self:
             leader = ticket.team_id.user_id
