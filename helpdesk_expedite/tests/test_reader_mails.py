@@ -42,6 +42,7 @@ class ReaderCase(ExpediteCase):
         it is the next step."""
         with self.at(T0):
             ticket = self._create_scenario_ticket()
+            ticket.action_escalate()
             self._resolve(ticket)
             ticket.action_log_monitoring(100.0)
         with self.at(T0 + timedelta(hours=1)):
@@ -152,6 +153,13 @@ class TestEachReaderInHisLanguage(ReaderCase):
         self.assertIn("17:00", customer["body"])
         self.assertIn("12:00", executive["body"])
         self.assertNotIn("17:00", executive["body"])
+        self.assertIn("Timeline</strong> (Europe/Paris)", executive["body"])
+        # the escalation is the team's business, not the customer's
+        self.assertNotIn("Escalated", executive["body"])
+        self.assertNotIn("Đã chuyển cấp", customer["body"])
+        # and the last update on his ticket page is in his language too
+        closing = ticket.status_update_ids.filtered(lambda u: u.kind == "closure")
+        self.assertIn("Sự cố đã được đóng", closing.body)
 
     def test_the_chatter_and_the_portal_show_one_update(self):
         with self.at(T0):

@@ -145,7 +145,9 @@ class HelpdeskTicket(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
             ticket._add_status_update(
-                self.env._("The incident is closed. Thank you for your patience."),
+                ticket._for_customer().env._(
+                    "The incident is closed. Thank you for your patience."
+                ),
                 kind="closure",
             )
             ticket._send_customer_mail(
