@@ -5,6 +5,7 @@ from . import (
     closure,
     customer_mail,
     demo,
+    demo_mail,
     escalation,
     impact,
     major_incident,

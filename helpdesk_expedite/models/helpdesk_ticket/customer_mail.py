@@ -1,14 +1,13 @@
 """The incident's mails to its readers, the customer and each executive:
-the add-on's template rendered for each of them, in his language and time
-zone (the agents' text stays as written), with a link that works for him.
+the template rendered for each, in his language and time zone (the agents'
+text as written), with a link that works for him.
 
-The customer's mail is the message the chatter and the portal show: one
-update, in his language. Each executive gets a copy of his own, logged as a
-note (agents see it, the portal does not). The link is the mail layout's
-access button (``mail_notification_incident``), made per recipient by
-Odoo's notification groups: the customer's own token link, and for an
-executive a link signed for him that carries no customer token. The
-messages themselves carry no link."""
+The customer's mail is the message the chatter and the portal show (one
+update). Each executive gets a copy of his own, logged as a note (not on
+the portal). The link is the access button of the mail layout
+(``mail_notification_incident``), per recipient through Odoo's notification
+groups: the customer's token link; an executive's link signed for him,
+without the customer's token. The messages themselves carry no link."""
 
 from collections import namedtuple
 
@@ -39,15 +38,11 @@ class HelpdeskTicket(models.Model):
         lang = customer.lang if customer.lang in langs else self.env.lang or "en_US"
         tz = customer.tz or "UTC"
         readers = [Reader(customer, lang, tz, True)]
-        for executive in self.sudo().executive_partner_ids - customer:
-            readers.append(
-                Reader(
-                    executive.with_env(self.env),
-                    executive.lang if executive.lang in langs else lang,
-                    executive.tz or tz,
-                    False,
-                )
-            )
+        for executive in (self.sudo().executive_partner_ids - customer).with_env(
+            self.env
+        ):
+            own_lang = executive.lang if executive.lang in langs else lang
+            readers.append(Reader(executive, own_lang, executive.tz or tz, False))
         return readers
 
     # -- sending ----------------------------------------------------------
@@ -240,13 +235,13 @@ class HelpdeskTicket(models.Model):
         return self.partner_id.tz or "UTC"
 
     def _get_reader_next_update(self):
-        """When the next update is due, in the reader's time zone, named
-        (empty when none is due)."""
+        """When the next update is due, for the reader (empty when none is)."""
         self.ensure_one()
         if not self.next_update_deadline or self.closed:
             return ""
+        return self._format_reader_time(self.next_update_deadline)
+
+    def _format_reader_time(self, when):
+        """``when`` in the reader's language and time zone, the zone named."""
         zone = self._get_reader_tz()
-        when = format_datetime(
-            self.env, self.next_update_deadline, tz=zone, dt_format="short"
-        )
-        return f"{when} ({zone})"
+        return f"{format_datetime(self.env, when, tz=zone, dt_format='short')} ({zone})"
