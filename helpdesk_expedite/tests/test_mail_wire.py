@@ -42,6 +42,9 @@ class TestSubjectsOnTheWire(ExpediteCase):
         return list(zip(written, received, strict=True))
 
     def test_vietnamese_subjects_arrive_as_written(self):
+        reporter = self.env["res.partner"].create(
+            {"name": "Giảng viên Lan", "email": "lan@example.com", "lang": "vi_VN"}
+        )
         with self.mock_mail_gateway():
             tickets = self.Ticket.create(
                 [
@@ -49,7 +52,15 @@ class TestSubjectsOnTheWire(ExpediteCase):
                     for title in TITLES
                 ]
             )
+            report = self._create_ticket(
+                groups=[], name="Không nộp được bài thi", partner_id=reporter.id
+            )
+            report.action_link_to_major_incident(tickets[0].id)
             tickets[0].action_post_status_update("Chúng tôi đang khôi phục dịch vụ.")
+            tickets[0].write({"closure_override_reason": "Wire test"})
+            tickets[0].action_close()
+            # the linked customers' mails are queued: sent, as the queue would
+            self._new_mails.filtered(lambda mail: mail.state == "outgoing").send()
         subjects = self._through_the_sink()
         # in encoded words on the wire: every acknowledgement and the update
         vietnamese = [
@@ -63,7 +74,12 @@ class TestSubjectsOnTheWire(ExpediteCase):
                 for s in vietnamese
             )
         )
-        self.assertTrue(any("] Cập nhật: Lỗi nộp bài thi" in s for s in vietnamese))
+        for subject in (
+            "] Cập nhật: Lỗi nộp bài thi",
+            "] Cập nhật sự cố: Không nộp được bài thi",
+            "] Đã khắc phục và đóng: Lỗi nộp bài thi",
+        ):
+            self.assertTrue(any(subject in s for s in vietnamese), subject)
         self.assertFalse([(w, r) for w, r in subjects if w != r], "changed on the way")
 
 
