@@ -115,7 +115,8 @@ class TestDemoIncident(TransactionCase):
                         ("recipient_ids", "=", reader.partner.id),
                     ]
                 )
-                .filtered(lambda mail, r=reader: f"({r.tz})" in mail.body_html)
+                # those naming a next update (not the closing's timeline)
+                .filtered(lambda mail, r=reader: f"({r.tz})</strong>" in mail.body_html)
                 .sorted(lambda mail: mail.mail_message_id.date)
             )
             in_his_time = ticket.with_context(
