@@ -1,1 +1,1 @@
-from . import escalation_ack, monitoring_feed, portal, ticket_close
+from . import escalation_ack, monitoring_feed, portal, portal_executive, ticket_close

@@ -19,6 +19,7 @@ from . import (
     helpdesk_ticket_monitoring_log,
     helpdesk_ticket_status_update,
     helpdesk_ticket_team,
+    ir_mail_server,
     ir_rule,
     res_config_settings,
 )
