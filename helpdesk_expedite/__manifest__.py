@@ -2,7 +2,7 @@
 {
     "name": "Helpdesk Expedite: Major Incident Management",
     "summary": "Classify, acknowledge, escalate, monitor and close major incidents",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "helpdesk_expedite developers",
@@ -18,6 +18,7 @@
         "data/helpdesk_check_template_data.xml",
         "data/helpdesk_root_cause_category_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/mail_notification_layout.xml",
         "data/mail_template_data.xml",
         "data/mail_template_major_incident_data.xml",
         "data/ir_cron_data.xml",

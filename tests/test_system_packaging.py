@@ -53,7 +53,8 @@ def test_wheel_builds(tmp_path):
     assert len(wheels) == 1, [w.name for w in wheels]
     wheel = wheels[0]
     print(f"\nbuilt {wheel.name}")
-    assert wheel.name.startswith(f"odoo_addon_{ADDON}-18.0.1.0.0"), wheel.name
+    version = ast.literal_eval((ADDON_DIR / "__manifest__.py").read_text())["version"]
+    assert wheel.name.startswith(f"odoo_addon_{ADDON}-{version}"), wheel.name
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         metadata = next(

@@ -21,6 +21,7 @@ from . import (
     helpdesk_ticket_monitoring_log,
     helpdesk_ticket_status_update,
     helpdesk_ticket_team,
+    ir_mail_server,
     ir_rule,
     res_company,
     res_config_settings,

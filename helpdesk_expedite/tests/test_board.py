@@ -113,7 +113,12 @@ class TestCustomerLanguage(ExpediteCase):
         self.assertNotIn("UTC", text)
         self.assertNotIn("We have classified", acknowledgement.body)
         mail = self.env["mail.mail"].search(
-            [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)], limit=1
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "=", ticket.id),
+                ("recipient_ids", "=", self.customer.id),
+            ],
+            limit=1,
         )
         self.assertTrue(mail)
         # the acknowledgement itself: Vietnamese words, local time, no UTC

@@ -1,12 +1,15 @@
 """The customer mails rendered in batch (_send_customer_mail) are
 the messages and mails Odoo's composer makes from the same template, ticket
-by ticket: author, sender, subject, body, language, company, recipients."""
+by ticket: author, sender, subject, body, language, company, recipients.
+Each executive's copy is a note of its own (test_reader_mails: what it
+says, in his language)."""
 
 from datetime import datetime
 
 from odoo import Command
 from odoo.tests import tagged
 
+from ..models.helpdesk_ticket.customer_mail import READER
 from .common import ExpediteCase
 
 T0 = datetime(2026, 6, 15, 10, 0)
@@ -95,21 +98,34 @@ class TestBatchMailsAsTheComposer(ExpediteCase):
                 composed = self.env["mail.message"]
                 with self.at(T0), self.mock_mail_gateway():
                     for ticket in self.tickets:
-                        composed |= ticket.message_post_with_source(
+                        customer = ticket.partner_id
+                        composed |= ticket.with_context(
+                            **{READER: customer.id}, tz=customer.tz or "UTC"
+                        ).message_post_with_source(
                             template,
                             message_type="comment",
                             subtype_xmlid="mail.mt_comment",
-                            partner_ids=ticket._get_incident_recipients().ids,
+                            partner_ids=customer.ids,
                         )
                 composer_mails = self._mail_values()
-                self.assertEqual(len(batch), 3)
-                self.assertEqual(self._values(batch), self._values(composed))
-                self.assertEqual(batch_mails, composer_mails)
+                shared = batch.filtered(lambda m: not m.subtype_id.internal)
+                self.assertEqual(len(shared), 3)
+                self.assertEqual(self._values(shared), self._values(composed))
+                executives = [m for m in batch_mails if "director@" in m[0][0]]
+                self.assertEqual(
+                    [m for m in batch_mails if m not in executives], composer_mails
+                )
+                # the executive's copy: a note to him alone, from the same sender
+                copy = batch - shared
+                self.assertEqual(copy.subtype_id, self.env.ref("mail.mt_note"))
+                self.assertEqual(copy.partner_ids, self.executive)
+                self.assertEqual(len(executives), 1)
                 # the batch did mix companies, languages and a customer
                 # without an address
                 ours, north, _walk_in = self.tickets
-                values = self._values(batch)
+                values = self._values(shared)
                 self.assertIn("desk@north.example.com", values[north.id]["email_from"])
+                self.assertEqual(copy.email_from, values[north.id]["email_from"])
                 self.assertNotEqual(
                     values[north.id]["record_company_id"],
                     values[ours.id]["record_company_id"],

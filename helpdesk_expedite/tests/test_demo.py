@@ -1,7 +1,13 @@
 """The demo data's completed incident (HT00003): a whole, coherent story
 that left nothing to send."""
 
+from datetime import timedelta
+
 from odoo.tests import TransactionCase, tagged
+
+from ..models.helpdesk_ticket.customer_mail import READER
+
+ONE_MINUTE = timedelta(minutes=1)
 
 
 @tagged("post_install", "-at_install")
@@ -73,3 +79,57 @@ class TestDemoIncident(TransactionCase):
         self.assertEqual(user.login, "portal-demo")
         tickets = self.env["helpdesk.ticket"].with_user(user).search([])
         self.assertIn(self.ticket, tickets)
+
+    def _messages(self):
+        return self.env["mail.message"].search(
+            [("model", "=", "helpdesk.ticket"), ("res_id", "=", self.ticket.id)]
+        )
+
+    def test_every_message_belongs_to_the_incidents_hour(self):
+        """Between the report and the closing, nothing left of the demo
+        ticket the incident was replayed on (another customer's ticket)."""
+        ticket = self.ticket
+        messages = self._messages()
+        self.assertTrue(messages)
+        for message in messages:
+            self.assertGreaterEqual(message.date, ticket.create_date, message.body)
+            # the closing's own messages follow it within the step
+            self.assertLessEqual(message.date, ticket.closed_date + ONE_MINUTE)
+        self.assertFalse(
+            messages.filtered(lambda m: "Document related problems" in str(m.body))
+        )
+
+    def test_each_mail_promises_its_own_next_update(self):
+        """Each mail names the next update due when it was sent (the times
+        the customer updates record as promised), as its reader reads
+        times: not the same time in every mail."""
+        ticket = self.ticket
+        promised = [
+            update.deadline
+            for update in ticket.status_update_ids.sorted("date")
+            if update.deadline
+        ]
+        self.assertEqual(len(set(promised)), 4, "acknowledgement and 3 updates")
+        langs = {code for code, _name in self.env["res.lang"].get_installed()}
+        for reader in ticket._get_mail_readers(langs):
+            mails = (
+                self.env["mail.mail"]
+                .search(
+                    [
+                        ("mail_message_id", "in", self._messages().ids),
+                        ("recipient_ids", "=", reader.partner.id),
+                    ]
+                )
+                # those naming a next update (not the closing's timeline)
+                .filtered(lambda mail, r=reader: f"({r.tz})</strong>" in mail.body_html)
+                .sorted(lambda mail: mail.mail_message_id.date)
+            )
+            in_his_time = ticket.with_context(
+                lang=reader.lang, tz=reader.tz, **{READER: reader.partner.id}
+            )
+            self.assertEqual(len(mails), len(promised), reader.partner.name)
+            for mail, when in zip(mails, promised, strict=True):
+                self.assertIn(in_his_time._format_reader_time(when), mail.body_html)
+                self.assertIn(
+                    in_his_time._format_reader_time(when), mail.mail_message_id.body
+                )

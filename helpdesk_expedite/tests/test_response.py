@@ -32,7 +32,9 @@ class TestAcknowledgement(ExpediteCase):
         body = mails[0]["body"]
         self.assertIn("53", body)
         self.assertIn("WEB102-HN: 20", body)
-        self.assertIn(f"/my/ticket/{ticket.id}", body)
+        # the layout's button, to the ticket (the agent's, the customer's, an
+        # executive's own link)
+        self.assertRegex(body, rf"res_id={ticket.id}\b|/my/ticket/{ticket.id}\?")
         self.assertEqual(ticket.status_update_ids.kind, "acknowledgement")
 
         with self.mock_mail_gateway():

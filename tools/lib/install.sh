@@ -17,15 +17,16 @@ check_install_log() {
         --no-echo "$1" >&2
 }
 
-# install_addon CONF DB ADDON LOG: odoo -i ADDON, then check LOG.
+# install_addon CONF DB ADDON LOG [ODOO ARGS...]: odoo -i ADDON, then check LOG.
 install_addon() {
     local conf=$1 db=$2 addon=$3 install_log=$4 rc=0
+    shift 4
     "$PY" -c 'import checklog_odoo' 2>/dev/null ||
         die 2 "checklog-odoo is not installed for $PY: pip install -r requirements-test.txt (or run without SKIP_PIP=1)"
     log "installing $addon with demo data into database $db"
     SECONDS=0
     run_child "$PY" -m odoo -c "$conf" -d "$db" -i "$addon" --stop-after-init \
-        --log-level=info >"$install_log" 2>&1 || rc=$?
+        --log-level=info "$@" >"$install_log" 2>&1 || rc=$?
     if [[ $rc != 0 ]]; then
         check_install_log "$install_log" || true
         tail -n 60 "$install_log" >&2

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import requests
 import websocket
+from mail_shots import mail_shots
 from PIL import Image
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -416,31 +417,6 @@ def backend_shots(browser, server, out_dir, ticket_id):
         browser.clip([".o_control_panel", ".o_form_view .o_notebook .nav-tabs"]),
         max_width=1200,
     )
-    # The emails to the customer: the first (acknowledgement) and the last
-    # (closure summary), found by their subjects.
-    emails = server.search_read(
-        "mail.message",
-        [
-            ("model", "=", "helpdesk.ticket"),
-            ("res_id", "=", ticket_id),
-            ("message_type", "=", "comment"),
-        ],
-        ["subject"],
-        order="date, id",
-    )
-    for name, email in (
-        ("acknowledgement-email", emails[0]),
-        ("closure-summary-email", emails[-1]),
-    ):
-        message = f".o-mail-Message:has-text({email['subject']}) >> "
-        parts = ("avatarContainer", "header", "bubble")
-        take(
-            browser,
-            out_dir,
-            name,
-            browser.clip([message + f".o-mail-Message-{part}" for part in parts]),
-            max_width=900,
-        )
     page = ".o_notebook .tab-pane.active"
     browser.click("a[name='expedite_investigation']", page + " [name='check_ids']")
     take(
@@ -614,6 +590,7 @@ def main(argv):
         ticket_id = server.ref_id(TICKET_XMLID)
         browser = Browser(work_dir / "chromium")
         backend_shots(browser, server, out_dir, ticket_id)
+        mail_shots(browser, server, out_dir, ticket_id, take)
         portal_shot(browser, server, out_dir, ticket_id)
         status_shots(browser, server, out_dir, ticket_id)
     finally:

@@ -3,7 +3,9 @@
 from . import (
     classification,
     closure,
+    customer_mail,
     demo,
+    demo_mail,
     escalation,
     impact,
     major_incident,

@@ -202,7 +202,9 @@ class HelpdeskTicket(models.Model):
         changed = self.filtered(lambda t: t.class_of_service != previous_classes[t])
         if changed:
             # log lines in the chatter: nobody is notified of them
-            classes = dict(CLASS_OF_SERVICE)
+            classes = dict(
+                self._fields["class_of_service"]._description_selection(self.env)
+            )
             changed._message_log_batch(
                 {
                     ticket.id: self.env._(

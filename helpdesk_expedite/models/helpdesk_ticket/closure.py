@@ -12,6 +12,10 @@ from ..constants import (
 )
 from ..lifecycle_guard import incident_action, system_write
 
+# precommit data: the tickets whose closing summary went out in this
+# transaction (the stage's own closing mail would be a second one)
+SUMMARY_SENT = "helpdesk_expedite.closure_summary_sent"
+
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
@@ -134,6 +138,7 @@ class HelpdeskTicket(models.Model):
             )
 
     def _on_incident_closed(self):
+        self.env.cr.precommit.data.setdefault(SUMMARY_SENT, set()).update(self.ids)
         for ticket in self:
             if ticket.closure_override_reason:
                 ticket.message_post(
@@ -148,10 +153,23 @@ class HelpdeskTicket(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
             ticket._add_status_update(
-                self.env._("The incident is closed. Thank you for your patience."),
+                ticket._for_customer().env._(
+                    "The incident is closed. Thank you for your patience."
+                ),
                 kind="closure",
             )
             ticket._send_customer_mail(
                 "helpdesk_expedite.mail_template_closure_summary"
             )
             ticket._close_linked_tickets()
+
+    def _track_template(self, changes):
+        """A ticket closed with its closing summary gets no other closing
+        mail: helpdesk_mgmt's stage mail ("The ticket ... has been closed",
+        in English) would be a second one."""
+        res = super()._track_template(changes)
+        if "stage_id" in res and self[:1].id in self.env.cr.precommit.data.get(
+            SUMMARY_SENT, ()
+        ):
+            del res["stage_id"]
+        return res

@@ -5,8 +5,9 @@ The demo file (demo/helpdesk_expedite_demo.xml) calls
 after the ticket was reported. Before each step, the timestamps of
 everything recorded so far on the ticket are moved back so that the step
 runs that many minutes after the report; the last step runs at install
-time. Times written into messages (next update due, the closure's
-timeline) therefore match the records' own dates.
+time. The next update a mail promised (written when the step ran, at
+install time) is moved with the mail's own date at the end (demo_mail.py);
+the closure's timeline, written at the last step, needs no move.
 
 Nothing leaves the server: emails the steps produce are recorded as sent
 instead of being queued, and the Teams escalation is written as delivered
@@ -63,13 +64,17 @@ class HelpdeskTicket(models.Model):
         a ``_demo_step_<name>`` method taking the values as keywords."""
         self.ensure_one()
         ticket = self.with_user(user_id).sudo()
-        ticket._demo_mark_emails_sent()
+        ticket._demo_forget_former_life()
+        promises = {}  # message id: (its date then, the next update it named)
         for minutes, name, values in steps:
             ticket._demo_move_to(minutes)
+            before = set(ticket._demo_message_ids())
             step = getattr(ticket, f"_demo_step_{name}")
             with system_write():
                 step(**values)
             ticket._demo_mark_emails_sent()
+            ticket._demo_note_promises(before, promises)
+        ticket._demo_move_promises(promises)
         return True
 
     # ------------------------------------------------------------------

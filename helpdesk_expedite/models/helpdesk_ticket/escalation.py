@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ...lib import escalation_summary
-from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
+from ..constants import AGENT_GROUP
 from ..lifecycle_guard import incident_action
 
 
@@ -122,7 +122,7 @@ class HelpdeskTicket(models.Model):
             reference=self.number or "",
             title=self.name or "",
             customer=self.partner_id.display_name or self.partner_name or "",
-            class_of_service=dict(CLASS_OF_SERVICE)[self.class_of_service],
+            class_of_service=self._get_selection_label("class_of_service"),
             affected_service=self.affected_service or "",
             groups=tuple(
                 escalation_summary.ImpactGroup(

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_datetime, is_html_empty
+from odoo.tools import SQL, format_datetime
 
-from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
+from ..constants import AGENT_GROUP
 from ..lifecycle_guard import incident_action, system_write
 
 MAX_UPDATE_CHARS = 10000
@@ -77,100 +77,6 @@ class HelpdeskTicket(models.Model):
         if (operator == "=") == value:
             return overdue
         return ["!", "&", "&", *overdue]
-
-    def _get_incident_recipients(self):
-        self.ensure_one()
-        return self.partner_id | self.executive_partner_ids
-
-    def _send_customer_mail(self, template_xmlid):
-        """Post a customer-visible message from a template on each ticket, to
-        its customer and executives (emailed as they are not helpdesk users).
-        The same message as Odoo's composer posts from the template, but
-        rendered for all the tickets at once."""
-        template = self.env.ref(template_xmlid)
-        messages = self.env["mail.message"]
-        if not self:
-            return messages
-        if (
-            template.attachment_ids
-            or template.report_template_ids
-            or template.partner_to
-            or template.email_to
-            or template.email_cc
-            or template.scheduled_date
-        ):
-            # what the batch below does not handle: the composer, per ticket
-            for ticket in self:
-                messages |= ticket.message_post_with_source(
-                    template,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                    partner_ids=ticket._get_incident_recipients().ids,
-                )
-            return messages
-        for ticket, values in self._render_customer_mails(template).items():
-            messages |= ticket.message_post(
-                **values, partner_ids=ticket._get_incident_recipients().ids
-            )
-        return messages
-
-    def _render_customer_mails(self, template):
-        """{ticket: message_post arguments} of ``template`` (one without
-        attachments, reports, recipients or schedule), rendered in one pass,
-        each ticket in its customer's language: what the mail composer passes
-        to message_post for one record and a template."""
-        rendered = template._generate_template(
-            self.ids, ("subject", "body_html", "email_from", "lang")
-        )
-        companies = self._mail_get_companies(default=self.env.company)
-        alias_domains = self._mail_get_alias_domains(default_company=self.env.company)
-        composer = self.env["mail.compose.message"]
-        # the composer's body field sanitizes what it is given
-        body_field = composer._fields["body"]
-        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
-        authors = {}  # email_from: author found as the composer finds it
-        result = {}
-        for ticket in self:
-            values = rendered[ticket.id]
-            email_from = (
-                values.get("email_from")
-                if template.email_from
-                else self.env.user.email_formatted
-            )
-            if email_from and email_from not in authors:
-                author_id = (
-                    self.env["mail.thread"]
-                    .with_context(active_test=False)
-                    ._message_compute_author(None, email_from, raise_on_email=False)[0]
-                )
-                authors[email_from] = author_id or self.env.user.partner_id.id
-            body = (
-                values.get("body_html") if not is_html_empty(template.body_html) else ""
-            )
-            result[ticket] = {
-                "attachment_ids": [],
-                "author_id": authors.get(email_from),
-                "body": body_field.convert_to_cache(body, composer) or "",
-                "email_add_signature": False,
-                "email_from": email_from,
-                "email_layout_xmlid": template.email_layout_xmlid or False,
-                "force_email_lang": values.get("lang") if template.lang else False,
-                "force_send": True,
-                "mail_activity_type_id": False,
-                "mail_auto_delete": template.auto_delete,
-                "mail_server_id": template.mail_server_id.id,
-                "message_type": "comment",
-                "model_description": self.env.context.get("model_description"),
-                "parent_id": False,
-                "record_alias_domain_id": alias_domains[ticket.id].id,
-                "record_company_id": companies[ticket.id].id,
-                "record_name": ticket.display_name,
-                "reply_to_force_new": False,
-                "scheduled_date": False,
-                "subject": values.get("subject") or ticket._message_compute_subject(),
-                "subtype_id": subtype_id,
-            }
-        return result
 
     def _add_status_update(self, body, kind="update", deadline=False, is_public=True):
         self.ensure_one()
@@ -259,7 +165,7 @@ class HelpdeskTicket(models.Model):
         text = self.env._(
             "We have classified this incident as %(cos)s and our team is working "
             "on it now.",
-            cos=dict(CLASS_OF_SERVICE)[self.class_of_service],
+            cos=self._get_selection_label("class_of_service"),
         )
         if self.update_interval:
             text += " " + self.env._(
@@ -319,41 +225,16 @@ class HelpdeskTicket(models.Model):
             tz=partner.tz or self.env.context.get("tz") or "UTC",
         )
 
-    def _get_customer_portal_url(self):
-        """The absolute link to the ticket's portal page, for the customer
-        mails. It carries no access token: one body goes to the customer and
-        to the executives alike (the customer's own token link is in the
-        mail layout's header, made for him alone)."""
-        # imported here: the controllers import the models package
-        from ...controllers.portal import portal_ticket_url
-
-        self.ensure_one()
-        return self.get_base_url() + portal_ticket_url(self)
-
     def _get_incident_phase_label(self):
         """The phase as the mails name it, in the rendering language."""
-        self.ensure_one()
-        field = self._fields["incident_phase"]
-        return dict(field._description_selection(self.env)).get(self.incident_phase)
+        return self._get_selection_label("incident_phase")
 
-    def _get_customer_next_update(self):
-        """When the next update is due, as the mail's readers read it: in
-        the customer's language and time zone, the zone named, then in the
-        other time zones of the executives (empty when none is due)."""
+    def _get_selection_label(self, field_name):
+        """The label of the ticket's value of a selection field, in the
+        language of the environment (the constants hold untranslated ones)."""
         self.ensure_one()
-        if not self.next_update_deadline or self.closed:
-            return ""
-        ticket = self._for_customer()
-        zones = [ticket.env.context["tz"]]
-        for zone in self.executive_partner_ids.mapped("tz"):
-            if zone and zone not in zones:
-                zones.append(zone)
-        deadline = self.next_update_deadline
-        return " · ".join(
-            f"{format_datetime(ticket.env, deadline, tz=zone, dt_format='short')}"
-            f" ({zone})"
-            for zone in zones
-        )
+        field = self._fields[field_name]
+        return dict(field._description_selection(self.env)).get(self[field_name])
 
     def _get_phase_update_text(self):
         """A starting point for the next update, from the current phase, in

@@ -6,7 +6,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.tools import format_datetime
 
-from ..constants import AGENT_GROUP, CLASS_OF_SERVICE
+from ..constants import AGENT_GROUP
 from ..lifecycle_guard import system_write
 
 WATCHDOG_BATCH = 100
@@ -96,35 +96,12 @@ class HelpdeskTicket(models.Model):
         if not self:
             return
         self._mark_overdue_reported()
-        cos_labels = dict(CLASS_OF_SERVICE)
         alerts, notes, digests = [], {}, {}
         for ticket in self:
+            summary, text, note = ticket._get_overdue_texts()
+            alerts.append((ticket, summary, text))
             leader = ticket.team_id.user_id
-            tz = leader.tz or ticket.user_id.tz or "UTC"
-            due = format_datetime(
-                self.env, ticket.next_update_deadline, tz=tz, dt_format="short"
-            )
-            alerts.append(
-                (
-                    ticket,
-                    self.env._("Customer update overdue"),
-                    self.env._(
-                        "The customer update promised for %(due)s (%(tz)s) has "
-                        "not been sent.",
-                        due=due,
-                        tz=tz,
-                    ),
-                )
-            )
-            notes.setdefault(leader, {})[ticket.id] = escape(
-                self.env._(
-                    "Customer update overdue since %(due)s (%(tz)s) on this "
-                    "%(cos)s ticket.",
-                    due=due,
-                    tz=tz,
-                    cos=cos_labels[ticket.class_of_service],
-                )
-            )
+            notes.setdefault(leader, {})[ticket.id] = note
             for user in leader | ticket._get_alerted_user():
                 digests.setdefault(user, self.browse())
                 digests[user] |= ticket
@@ -141,6 +118,31 @@ class HelpdeskTicket(models.Model):
             # as for activities, nobody is notified of their own alerts
             if user != self.env.user:
                 tickets._notify_overdue_digest(user)
+
+    def _get_overdue_texts(self):
+        """The assignee's activity (summary, text) and the team leader's note
+        of the ticket's overdue update, in the leader's time zone."""
+        self.ensure_one()
+        _ = self.env._
+        tz = self.team_id.user_id.tz or self.user_id.tz or "UTC"
+        due = format_datetime(
+            self.env, self.next_update_deadline, tz=tz, dt_format="short"
+        )
+        note = _(
+            "Customer update overdue since %(due)s (%(tz)s) on this %(cos)s ticket.",
+            due=due,
+            tz=tz,
+            cos=self._get_selection_label("class_of_service"),
+        )
+        return (
+            _("Customer update overdue"),
+            _(
+                "The customer update promised for %(due)s (%(tz)s) has not been sent.",
+                due=due,
+                tz=tz,
+            ),
+            escape(note),
+        )
 
     def _mark_overdue_reported(self):
         """Remember the lapsed deadline of each ticket: its period is then

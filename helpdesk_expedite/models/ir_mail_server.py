@@ -1,0 +1,31 @@
+"""Outgoing messages folded so that a Vietnamese subject arrives as written
+(see lib/mail_headers.py)."""
+
+from odoo import models
+
+from odoo.addons.base.models.ir_mail_server import IdentificationFieldsNoFoldPolicy
+
+from ..lib.mail_headers import fold_keeping_words, needs_word_keeping
+
+
+class WordKeepingPolicy(IdentificationFieldsNoFoldPolicy):
+    """Odoo's SMTP policy, except for non-ASCII unstructured headers."""
+
+    def _fold(self, name, value, *args, **kwargs):
+        text = str(value)
+        if needs_word_keeping(self, name, text):
+            return fold_keeping_words(name, text, self.linesep)
+        return super()._fold(name, value, *args, **kwargs)
+
+
+WORD_KEEPING_SMTP = WordKeepingPolicy(linesep="\r\n")
+
+
+class IrMailServer(models.Model):
+    _inherit = "ir.mail_server"
+
+    def build_email(self, *args, **kwargs):
+        message = super().build_email(*args, **kwargs)
+        # smtplib serialises the message with its own policy
+        message.policy = WORD_KEEPING_SMTP
+        return message
