@@ -20,6 +20,8 @@ from . import (
     status_snapshot,
     status_view,
     statuspage_json,
+    subscription,
+    subscription_token,
     teams_card,
     text,
     webhook_safety,

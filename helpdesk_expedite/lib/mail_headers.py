@@ -32,3 +32,41 @@ def fold_keeping_words(name, text, linesep="\r\n"):
         linesep=linesep
     )
     return f"{name}: {encoded}{linesep}"
+
+
+# RFC 2369 and RFC 8058: the unsubscribe link of a subscriber mail. Their
+# values are angle-bracketed URLs that encoded words would break (Python
+# folds a long word into them): they are never folded; a URL is far below
+# RFC 5322's 998 characters a line.
+LIST_UNSUBSCRIBE = "List-Unsubscribe"
+LIST_UNSUBSCRIBE_POST = "List-Unsubscribe-Post"
+ONE_CLICK = "List-Unsubscribe=One-Click"
+UNFOLDED_HEADERS = frozenset({LIST_UNSUBSCRIBE.lower(), LIST_UNSUBSCRIBE_POST.lower()})
+MAX_UNFOLDED_LENGTH = 900
+
+
+def unsubscribe_headers(url):
+    """The headers of a mail whose reader unsubscribes at ``url`` (https or
+    http, no space, no angle bracket) with one click."""
+    if (
+        not isinstance(url, str)
+        or not url.startswith(("https://", "http://"))
+        or not url.isascii()
+        or any(char in url for char in " <>\r\n\t,")
+        or len(url) > MAX_UNFOLDED_LENGTH
+    ):
+        raise ValueError("an unsubscribe URL is an absolute http(s) URL")
+    return {LIST_UNSUBSCRIBE: f"<{url}>", LIST_UNSUBSCRIBE_POST: ONE_CLICK}
+
+
+def keeps_unfolded(name, text):
+    """Whether ``name: text`` goes on one line as it is."""
+    return (
+        name.lower() in UNFOLDED_HEADERS
+        and text.isascii()
+        and len(text) <= MAX_UNFOLDED_LENGTH
+    )
+
+
+def unfolded(name, text, linesep="\r\n"):
+    return f"{name}: {text}{linesep}"

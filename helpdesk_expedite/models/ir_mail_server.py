@@ -1,18 +1,26 @@
-"""Outgoing messages folded so that a Vietnamese subject arrives as written
-(see lib/mail_headers.py)."""
+"""Outgoing messages folded so that a Vietnamese subject arrives as written,
+and a subscriber's unsubscribe link as a link (see lib/mail_headers.py)."""
 
 from odoo import models
 
 from odoo.addons.base.models.ir_mail_server import IdentificationFieldsNoFoldPolicy
 
-from ..lib.mail_headers import fold_keeping_words, needs_word_keeping
+from ..lib.mail_headers import (
+    fold_keeping_words,
+    keeps_unfolded,
+    needs_word_keeping,
+    unfolded,
+)
 
 
 class WordKeepingPolicy(IdentificationFieldsNoFoldPolicy):
-    """Odoo's SMTP policy, except for non-ASCII unstructured headers."""
+    """Odoo's SMTP policy, except for non-ASCII unstructured headers and
+    the unsubscribe headers."""
 
     def _fold(self, name, value, *args, **kwargs):
         text = str(value)
+        if keeps_unfolded(name, text):
+            return unfolded(name, text, self.linesep)
         if needs_word_keeping(self, name, text):
             return fold_keeping_words(name, text, self.linesep)
         return super()._fold(name, value, *args, **kwargs)
