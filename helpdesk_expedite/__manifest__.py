@@ -21,6 +21,7 @@
         "data/mail_notification_layout.xml",
         "data/mail_template_data.xml",
         "data/mail_template_major_incident_data.xml",
+        "data/mail_template_status_subscription_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_config_parameter_data.xml",
         "report/helpdesk_incident_report.xml",
@@ -44,6 +45,8 @@
         "views/helpdesk_ticket_portal_templates.xml",
         "views/escalation_acknowledge_templates.xml",
         "views/status_page_templates.xml",
+        "views/status_subscription_templates.xml",
+        "views/helpdesk_status_subscriber_views.xml",
         "views/helpdesk_expedite_menus.xml",
     ],
     "demo": [

@@ -5,5 +5,7 @@ from . import (
     portal_executive,
     status_api,
     status_page,
+    status_subscribe,
+    status_subscription,
     ticket_close,
 )

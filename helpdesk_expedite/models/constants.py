@@ -34,6 +34,7 @@ TEAMS_TIMEOUT_PARAM = "helpdesk_expedite.teams_timeout"
 ACK_TARGET_PARAM = "helpdesk_expedite.acknowledge_target_minutes"
 LINK_SUGGESTION_HOURS_PARAM = "helpdesk_expedite.link_suggestion_hours"
 ACK_LINK_HOURS_PARAM = "helpdesk_expedite.escalation_ack_link_hours"
+SUBSCRIPTION_CONFIRM_HOURS_PARAM = "helpdesk_expedite.status_subscription_confirm_hours"
 
 # the public status page (Statuspage's vocabulary)
 COMPONENT_STATUSES = [

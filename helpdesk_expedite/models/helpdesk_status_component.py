@@ -44,6 +44,13 @@ class HelpdeskStatusComponent(models.Model):
         help="Helpdesk managers: show this status whatever the incidents say "
         "(e.g. under maintenance). Leave empty to follow the incidents.",
     )
+    # a count only: the subscribers themselves are helpdesk managers' to read
+    subscriber_count = fields.Integer(
+        string="Subscribers",
+        compute="_compute_subscriber_count",
+        help="Confirmed subscribers who receive this component's incidents by "
+        "email, those who follow every component included.",
+    )
 
     _sql_constraints = [
         (
@@ -60,6 +67,29 @@ class HelpdeskStatusComponent(models.Model):
             component.status = status_page.component_status(
                 component.manual_status, impacts.get(component.id, ())
             )
+
+    def _compute_subscriber_count(self):
+        Subscriber = self.env["helpdesk.status.subscriber"].sudo()
+        ids = [component_id for component_id in self.ids if component_id]
+        confirmed = [("state", "=", "confirmed")]
+        chosen = Subscriber._read_group(
+            [*confirmed, ("component_ids", "in", ids)], ["component_ids"], ["__count"]
+        )
+        every = Subscriber._read_group(
+            [
+                *confirmed,
+                ("component_ids", "=", False),
+                ("company_id", "in", self.company_id.ids),
+            ],
+            ["company_id"],
+            ["__count"],
+        )
+        by_component = {component.id: count for component, count in chosen}
+        by_company = {company.id: count for company, count in every}
+        for component in self:
+            component.subscriber_count = by_component.get(
+                component.id, 0
+            ) + by_company.get(component.company_id.id, 0)
 
     def _get_open_incident_impacts(self):
         """{component id: impacts of its open published incidents}."""

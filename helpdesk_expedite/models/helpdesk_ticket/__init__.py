@@ -14,6 +14,7 @@ from . import (
     response,
     scorecard,
     status_page,
+    status_subscription,
     ticket,
     watchdog,
 )
