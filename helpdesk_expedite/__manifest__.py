@@ -22,6 +22,7 @@
         "data/mail_template_data.xml",
         "data/mail_template_major_incident_data.xml",
         "data/mail_template_status_subscription_data.xml",
+        "data/mail_template_report_flood_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_config_parameter_data.xml",
         "report/helpdesk_incident_report.xml",

@@ -78,7 +78,9 @@ class ExpediteCustomerPortal(CustomerPortalHelpdesk):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
         major = ticket.sudo().major_incident_id
         if major:
-            values["incident"] = self._prepare_linked_incident_panel(major)
+            values["incident"] = self._prepare_linked_incident_panel(
+                major, ticket.sudo()
+            )
         elif ticket.class_of_service in INCIDENT_CLASSES:
             values["incident"] = self._prepare_incident_panel(ticket)
         message = incident_messages(request.env).get(kwargs.get("incident_message"))
@@ -131,10 +133,12 @@ class ExpediteCustomerPortal(CustomerPortalHelpdesk):
             and f"/my/ticket/{ticket_sudo.id}/review",
         }
 
-    def _prepare_linked_incident_panel(self, major_sudo):
+    def _prepare_linked_incident_panel(self, major_sudo, ticket_sudo=None):
         """The major incident as a reporter's customer sees it: its phase,
         cadence and published updates, nothing of its own customer (impact
-        groups, deadline, confirmation, review)."""
+        groups, deadline, confirmation, review). A report linked to it
+        automatically sees what the status page shows: its public updates,
+        not its service nor the number of users it affects."""
         panel = self._prepare_incident_panel(major_sudo)
         panel.update(
             linked=True,
@@ -144,6 +148,12 @@ class ExpediteCustomerPortal(CustomerPortalHelpdesk):
             confirmed=False,
             review_url=False,
         )
+        if ticket_sudo and ticket_sudo.major_incident_auto_linked:
+            panel.update(
+                public_only=True,
+                affected_service=False,
+                updates=panel["updates"].filtered("is_public"),
+            )
         return panel
 
     @http.route(

@@ -19,6 +19,16 @@ class HelpdeskTicketTeam(models.Model):
         "the board and the chatter warn; nothing is blocked.",
     )
     expedite_wip_exceeded = fields.Boolean(compute="_compute_expedite_wip_exceeded")
+    auto_link_reports = fields.Boolean(
+        string="Link Matching Reports Automatically",
+        default=False,
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+        help="A new ticket of this team whose service or error matches an open "
+        "Expedite incident published on the status page (same company) is "
+        "linked to it at once, and its customer gets a short answer pointing to "
+        "the status page and his ticket instead of the usual acknowledgement. "
+        "Off: the ticket shows the suggestion to link it.",
+    )
 
     @api.depends("ticket_ids.class_of_service", "ticket_ids.stage_id")
     def _compute_incident_counts(self):

@@ -10,6 +10,7 @@ from . import (
     impact,
     major_incident,
     monitoring,
+    report_flood,
     resolution,
     response,
     scorecard,

@@ -161,6 +161,7 @@ class HelpdeskTicket(models.Model):
         tickets._classify()
         if any(vals.get("major_incident_id") for vals in vals_list):
             tickets._on_major_incident_links_changed(self.browse())
+        tickets._auto_link_reports()
         return tickets
 
     def write(self, vals):

@@ -1,0 +1,210 @@
+"""The flood of reports during a published outage.
+
+With its team's option *Link Matching Reports Automatically*, a new ticket
+(mail gateway, portal form, back office) whose service or error matches an
+open Expedite incident published on the status page, of the same company,
+is linked to it as it is created. Its customer then gets one short answer
+in his language, pointing to the incident's public page and to his ticket,
+instead of the first stage's mail (the generic acknowledgement). Without
+the option nothing is linked: the ticket shows the suggestion to link it.
+
+The link is the system's, made as superuser whatever the channel's rights,
+under the rules of ``action_link_to_major_incident`` (same company, an
+open Expedite incident that is not linked itself, a report that gathers
+none). A report matches on its own service or error, or when its subject
+or text mentions the incident's (at least two words). Until an agent links
+it himself, such a reporter's customer is told what the public page says:
+the public title, the public updates, that it is resolved; not the
+incident's service, the updates for its customers only, nor its
+resolution summary.
+"""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import email_normalize, html2plaintext
+
+from ...lib.matching import mentions, text_key
+from ..constants import AGENT_GROUP
+from ..lifecycle_guard import context_flag, system_write
+from .major_incident import CLOSED_TEMPLATE, UPDATE_TEMPLATE
+
+# precommit data: the tickets linked automatically in this transaction
+AUTO_LINKED = "helpdesk_expedite.auto_linked_reports"
+ANSWER_TEMPLATE = "helpdesk_expedite.mail_template_report_linked"
+# what an automatically linked reporter's customer gets instead
+PUBLIC_TEMPLATES = {
+    UPDATE_TEMPLATE: "helpdesk_expedite.mail_template_report_incident_update",
+    CLOSED_TEMPLATE: "helpdesk_expedite.mail_template_report_incident_closed",
+}
+auto_linking, is_auto_linking = context_flag("helpdesk_expedite_auto_linking")
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    major_incident_auto_linked = fields.Boolean(
+        string="Linked Automatically",
+        readonly=True,
+        copy=False,
+        groups=AGENT_GROUP,
+        help="Linked to its major incident by the team's option, not by an "
+        "agent: its customer is told what the status page says.",
+    )
+
+    @api.model
+    def _get_guarded_fields(self):
+        return super()._get_guarded_fields() | {"major_incident_auto_linked"}
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "major_incident_id" in vals and not is_auto_linking():
+            # an agent linked or unlinked it: the link is his now
+            agents = self.sudo().filtered("major_incident_auto_linked")
+            if agents:
+                with system_write():
+                    agents.write({"major_incident_auto_linked": False})
+        return result
+
+    # -- linking as they come in ------------------------------------------
+
+    def _auto_link_reports(self):
+        """Link those of these new tickets that report a published outage
+        (ticket.py's create calls it once they are classified)."""
+        reports = self.sudo().filtered(lambda t: t._may_auto_link())
+        if not reports:
+            return
+        incidents = self._get_published_incidents(reports.company_id)
+        links = {}
+        for report in reports:
+            major = report._match_published_incident(incidents)
+            if major:
+                links.setdefault(major, self.browse())
+                links[major] |= report
+        for major, group in links.items():
+            group._link_automatically(major)
+
+    def _may_auto_link(self):
+        """A report of a team with the option, that could join an incident,
+        whose customer may be told about this company's incidents."""
+        self.ensure_one()
+        team, customer = self.team_id, self.partner_id
+        return bool(
+            team.auto_link_reports
+            and self.active
+            and not self.closed
+            and not self.major_incident_id
+            and not self.linked_ticket_count
+            and self.class_of_service != "expedite"
+            and team.company_id in (self.company_id, team.company_id.browse())
+            and customer.company_id in (self.company_id, customer.company_id.browse())
+        )
+
+    @api.model
+    def _get_published_incidents(self, companies):
+        """The open Expedite incidents on these companies' status pages,
+        the most recently published first."""
+        return self.sudo().search(
+            [
+                ("status_published", "=", True),
+                ("class_of_service", "=", "expedite"),
+                ("stage_id.closed", "=", False),
+                ("major_incident_id", "=", False),
+                ("company_id", "in", companies.ids),
+            ],
+            order="status_published_date desc, id desc",
+        )
+
+    def _match_published_incident(self, incidents):
+        """The incident among ``incidents`` this report is about, if any."""
+        self.ensure_one()
+        incidents = incidents.filtered(lambda i: i.company_id == self.company_id)
+        own = {self.service_match_key, self.error_match_key} - {False, ""}
+        for major in incidents:
+            if own & {major.service_match_key, major.error_match_key}:
+                return major
+        if not incidents:
+            return incidents
+        text = text_key(f"{self.name or ''} {html2plaintext(self.description or '')}")
+        for major in incidents:
+            if mentions(text, major.service_match_key) or mentions(
+                text, major.error_match_key
+            ):
+                return major
+        return incidents.browse()
+
+    def _link_automatically(self, major):
+        """Link these reports to ``major`` as the system, or leave them
+        for an agent when the incident may not gather them (any more)."""
+        reports = self.sudo()
+        try:
+            with self.env.cr.savepoint():
+                major.sudo()._check_can_gather(reports)
+                with auto_linking(), system_write():
+                    reports.with_context(tracking_disable=True).write(
+                        {
+                            "major_incident_id": major.id,
+                            "major_incident_auto_linked": True,
+                        }
+                    )
+        except (UserError, ValidationError):
+            return
+        self.env.cr.precommit.data.setdefault(AUTO_LINKED, set()).update(reports.ids)
+        reports._log_link_notes(
+            self.env._(
+                "Linked automatically to the major incident %s: it reports the "
+                "same service or error, published on the status page.",
+                major.display_name,
+            )
+        )
+        template = self.env.ref(ANSWER_TEMPLATE).sudo()
+        template.send_mail_batch(
+            reports.ids, email_layout_xmlid="mail.mail_notification_light"
+        )
+
+    def _track_template(self, changes):
+        """A report linked automatically has had its short answer: not the
+        first stage's mail as well."""
+        res = super()._track_template(changes)
+        linked = self.env.cr.precommit.data.get(AUTO_LINKED, ())
+        if "stage_id" in res and self[:1].id in linked:
+            del res["stage_id"]
+        return res
+
+    # -- what such a reporter's customer is told ---------------------------
+
+    def _tell_linked_customers(self, template_xmlid, reporters, text):
+        """Reporters linked by an agent hear what the incident's customers
+        hear; those linked automatically what the status page says."""
+        auto = reporters.sudo().filtered("major_incident_auto_linked")
+        public = PUBLIC_TEMPLATES.get(template_xmlid)
+        if not auto or not public:
+            return super()._tell_linked_customers(template_xmlid, reporters, text)
+        mails = super()._tell_linked_customers(template_xmlid, reporters - auto, text)
+        if template_xmlid == UPDATE_TEMPLATE:
+            if not self._get_latest_status_update().is_public:
+                return mails  # for the incident's customers only
+        else:
+            text = ""  # the resolution summary is the customers'
+        told = {email_normalize(mail.email_to) for mail in mails} | set(
+            self._get_incident_recipients().mapped("email_normalized")
+        )
+        told |= set(mails.recipient_ids.mapped("email_normalized"))
+        recipients = auto._one_report_per_address(told)
+        if recipients:
+            template = self.env.ref(public).sudo()
+            mails |= template.with_context(major_incident_text=text).send_mail_batch(
+                recipients.ids, email_layout_xmlid="mail.mail_notification_light"
+            )
+        return mails
+
+    def _one_report_per_address(self, told):
+        """The first report of each address not in ``told`` (a customer
+        known as a contact, or only by the address he wrote from)."""
+        chosen = {}
+        for report in self.sorted("id"):
+            address = report.partner_id.email_normalized or email_normalize(
+                report.partner_email or ""
+            )
+            if address and address not in told:
+                chosen.setdefault(address, report)
+        return self.browse([report.id for report in chosen.values()])
