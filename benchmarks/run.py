@@ -496,10 +496,12 @@ def markdown(rows, meta):
     ]
     for line in table(rows)[1:]:
         out.append("| " + " | ".join(line) + " |")
-    notes = os.path.join(HERE, "NOTES.md")
-    if os.path.exists(notes):
-        with open(notes) as handle:
-            out += ["", handle.read().strip()]
+    # hand-written notes, then the status page's flood (status_flood.py)
+    for name in ("NOTES.md", "STATUS.md"):
+        path = os.path.join(HERE, name)
+        if os.path.exists(path):
+            with open(path) as handle:
+                out += ["", handle.read().strip()]
     out += ["", "## Details", ""]
     for row in rows:
         out.append(f"### {row['label']}")

@@ -590,8 +590,19 @@ def test_backup_and_restore(deploy):
 def test_odoo_restarts_behind_the_proxy(deploy):
     """Odoo stopped for a moment: the proxy answers at once (502), and the
     second start neither reinstalls nor prints the master password again;
-    the admin's password, set back to "admin" meanwhile, is replaced."""
+    the admin's password, set back to "admin" meanwhile, is replaced. The
+    status page's JSON, cached by the proxy before, is still served."""
+    status_json = f"{deploy.url}/status/api/v2/status.json"
+    fresh = requests.get(status_json, timeout=30)
+    assert fresh.status_code == 200 and "Set-Cookie" not in fresh.headers
+    assert fresh.json()["status"]["indicator"] == "none"
+    cached = requests.get(status_json, timeout=30)
+    assert cached.headers["X-Cache-Status"] in ("HIT", "UPDATING", "REVALIDATED")
     deploy.stop_odoo()
+    while_down = requests.get(status_json, timeout=30)
+    assert while_down.status_code == 200, "served by the proxy while Odoo is down"
+    assert while_down.headers["X-Cache-Status"] in ("HIT", "STALE")
+    assert while_down.json() == fresh.json()
     deploy.sql("UPDATE res_users SET password = 'admin' WHERE login = 'admin'")
     started = time.monotonic()
     assert requests.get(f"{deploy.url}/web/login", timeout=30).status_code == 502

@@ -1,1 +1,9 @@
-from . import escalation_ack, monitoring_feed, portal, portal_executive, ticket_close
+from . import (
+    escalation_ack,
+    monitoring_feed,
+    portal,
+    portal_executive,
+    status_api,
+    status_page,
+    ticket_close,
+)

@@ -11,6 +11,8 @@ from . import (
     helpdesk_expedite_rule,
     helpdesk_expedite_throttle,
     helpdesk_root_cause_category,
+    helpdesk_status_component,
+    helpdesk_status_page,
     helpdesk_ticket,
     helpdesk_ticket_check,
     helpdesk_ticket_corrective_action,
@@ -21,5 +23,6 @@ from . import (
     helpdesk_ticket_team,
     ir_mail_server,
     ir_rule,
+    res_company,
     res_config_settings,
 )

@@ -34,3 +34,24 @@ TEAMS_TIMEOUT_PARAM = "helpdesk_expedite.teams_timeout"
 ACK_TARGET_PARAM = "helpdesk_expedite.acknowledge_target_minutes"
 LINK_SUGGESTION_HOURS_PARAM = "helpdesk_expedite.link_suggestion_hours"
 ACK_LINK_HOURS_PARAM = "helpdesk_expedite.escalation_ack_link_hours"
+
+# the public status page (Statuspage's vocabulary)
+COMPONENT_STATUSES = [
+    ("operational", "Operational"),
+    ("degraded_performance", "Degraded Performance"),
+    ("partial_outage", "Partial Outage"),
+    ("major_outage", "Major Outage"),
+    ("under_maintenance", "Under Maintenance"),
+]
+STATUS_IMPACTS = [
+    ("none", "None"),
+    ("minor", "Minor"),
+    ("major", "Major"),
+    ("critical", "Critical"),
+]
+STATUS_PHASES = [
+    ("investigating", "Investigating"),
+    ("identified", "Identified"),
+    ("monitoring", "Monitoring"),
+    ("resolved", "Resolved"),
+]

@@ -1,5 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import format_datetime
+
+from .constants import STATUS_PHASES
+
+# what the public status page shows of an update
+PUBLIC_FIELDS = frozenset({"is_public", "body", "date", "public_status"})
 
 
 class HelpdeskTicketStatusUpdate(models.Model):
@@ -10,7 +15,9 @@ class HelpdeskTicketStatusUpdate(models.Model):
     _description = "Helpdesk Ticket Customer Update"
     _order = "date desc, id desc"
     # what the customer was sent: written by action_post_status_update only
-    _guarded_fields = frozenset({"date", "body", "kind", "author_id", "deadline"})
+    _guarded_fields = frozenset(
+        {"date", "body", "kind", "author_id", "deadline", "public_status"}
+    )
 
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     body = fields.Text(required=True)
@@ -30,6 +37,52 @@ class HelpdeskTicketStatusUpdate(models.Model):
         required=True,
     )
     author_id = fields.Many2one("res.users", default=lambda self: self.env.user)
+    is_public = fields.Boolean(
+        string="On the Status Page",
+        default=True,
+        help="Shown on the public status page while the incident is published. "
+        "Clear it for an update meant for the customer only.",
+    )
+    # the incident's public phase when the update was posted
+    public_status = fields.Selection(
+        STATUS_PHASES,
+        string="Public Phase",
+        compute="_compute_public_status",
+        store=True,
+        precompute=True,
+        readonly=True,
+    )
+
+    @api.depends("ticket_id")
+    def _compute_public_status(self):
+        for update in self:
+            update.public_status = (
+                update.ticket_id.sudo().status_phase if update.ticket_id else False
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        updates = super().create(vals_list)
+        tickets = updates.ticket_id
+        tickets._status_page_touch()
+        public = updates.filtered("is_public")
+        for ticket in tickets.sudo().filtered("status_published"):
+            posted = public.filtered(lambda update, t=ticket: update.ticket_id == t)
+            if posted:
+                ticket._on_status_public_update(posted)
+        return updates
+
+    def write(self, vals):
+        result = super().write(vals)
+        if PUBLIC_FIELDS & vals.keys():
+            self.ticket_id._status_page_touch()
+        return result
+
+    def unlink(self):
+        tickets = self.ticket_id
+        result = super().unlink()
+        tickets.exists()._status_page_touch()
+        return result
 
     def _evidence(self):
         return self  # sent when created

@@ -50,6 +50,11 @@ ACCESS_MATRIX = {
     "helpdesk.escalation.target":              ("",   "",    "",      "R",   "R",   "R",   "RWCD"),
     "helpdesk.escalation.target (teams_webhook_url)": ("", "", "",    "",    "",    "",    "RWCD"),
     "helpdesk.root.cause.category":            ("",   "",    "",      "R",   "R",   "R",   "RWCD"),
+    "helpdesk.ticket (status page fields)":    ("",   "",    "",      "RWC", "RWC", "RWC", "RWCD"),
+    "helpdesk.ticket (status_published)":      ("",   "",    "",      "R",   "R",   "R",   "RD"),
+    "helpdesk.ticket.status.update (is_public)": ("", "",    "",      "RW",  "RW",  "RW",  "RWD"),
+    "helpdesk.status.component":               ("",   "",    "",      "R",   "R",   "R",   "RWCD"),
+    "helpdesk.status.component (manual_status)": ("", "",    "",      "R",   "R",   "R",   "RWCD"),
 }
 # Which tickets each user sees (helpdesk_mgmt's rules).
 SEES = {
@@ -69,6 +74,8 @@ CONFIG_ROWS = frozenset(
         "helpdesk.escalation.target",
         "helpdesk.escalation.target (teams_webhook_url)",
         "helpdesk.root.cause.category",
+        "helpdesk.status.component",
+        "helpdesk.status.component (manual_status)",
     }
 )
 # configuration shared by all companies
@@ -324,6 +331,14 @@ class TestSecurityMatrix(TransactionCase):
             "helpdesk.root.cause.category": env["helpdesk.root.cause.category"].create(
                 {"name": "Matrix cause", "code": f"MATRIX{next(_codes)}"}
             ),
+            "helpdesk.status.component": env["helpdesk.status.component"].create(
+                {"name": f"Matrix component {next(_codes)}", "company_id": company.id}
+            ),
+            "helpdesk.status.component (manual_status)": env[
+                "helpdesk.status.component"
+            ].create(
+                {"name": f"Matrix component {next(_codes)}", "company_id": company.id}
+            ),
         }
 
     # ------------------------------------------------------------------
@@ -365,6 +380,51 @@ class TestSecurityMatrix(TransactionCase):
         major = self.majors[self.tickets[kind].company_id]
         return self._ticket_op(
             env, operation, kind, fields, {"major_incident_id": major.id}
+        )
+
+    def _op_ticket_status_page_fields(self, env, operation, kind):
+        fields = ["status_public_title", "status_impact", "status_component_ids"]
+        fields += ["status_phase", "status_page_url"]
+        return self._ticket_op(
+            env, operation, kind, fields, {"status_public_title": "Matrix outage"}
+        )
+
+    def _op_ticket_status_published(self, env, operation, kind):
+        fields = ["status_published", "status_published_date"]
+        return self._ticket_op(env, operation, kind, fields, {"status_published": True})
+
+    def _op_ticket_status_update_is_public(self, env, operation, kind):
+        ticket = self.tickets[kind]
+        record = self.records[kind]["helpdesk.ticket.status.update"]
+        return self._line_op(
+            env,
+            operation,
+            record,
+            ["is_public", "public_status"],
+            {"is_public": False},
+            {"ticket_id": ticket.id, "body": "Matrix update", "is_public": False},
+        )
+
+    def _op_status_component(self, env, operation, kind):
+        return self._config_op(
+            "helpdesk.status.component",
+            env,
+            operation,
+            kind,
+            ["name", "status", "group_name"],
+            {"description": "Matrix description"},
+            {"name": f"New component {next(_codes)}"},
+        )
+
+    def _op_status_component_manual_status(self, env, operation, kind):
+        return self._config_op(
+            "helpdesk.status.component (manual_status)",
+            env,
+            operation,
+            kind,
+            ["manual_status"],
+            {"manual_status": "under_maintenance"},
+            {"name": f"New component {next(_codes)}", "manual_status": "major_outage"},
         )
 
     def _line_op(self, env, operation, record, read_fields, write_vals, create_vals):

@@ -33,7 +33,12 @@ class TestIndexesAndPrefetch(ExpediteCase):
         partial = self.env["helpdesk.ticket"]._get_partial_indexes()
         self.assertEqual(
             set(partial),
-            {"class_of_service", "monitoring_state", "next_update_deadline"},
+            {
+                "class_of_service",
+                "monitoring_state",
+                "next_update_deadline",
+                "status_published",
+            },
         )
         for column, where in partial.items():
             indexes = [

@@ -19,6 +19,13 @@ class HelpdeskTicketStatusUpdateWizard(models.TransientModel):
         compute_sudo=False,
         help="Sent to the customer and the executives, and shown on the portal.",
     )
+    is_public = fields.Boolean(
+        string="Also on the Status Page",
+        default=True,
+        help="Shown on the public status page while the incident is published. "
+        "Clear it for an update meant for the customer only.",
+    )
+    status_published = fields.Boolean(related="ticket_id.status_published")
     recipient_ids = fields.Many2many(
         "res.partner", compute="_compute_recipient_ids", string="Recipients"
     )
@@ -41,7 +48,7 @@ class HelpdeskTicketStatusUpdateWizard(models.TransientModel):
 
     def action_send(self):
         self.ensure_one()
-        self.ticket_id.action_post_status_update(self.body)
+        self.ticket_id.action_post_status_update(self.body, is_public=self.is_public)
         return notify_and_close(
             self.env._(
                 "Update sent to %(count)s recipients; the next one is due by %(due)s.",

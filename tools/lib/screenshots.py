@@ -33,6 +33,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ADMIN = ("admin", "admin")
 PORTAL = ("portal-demo", "portal-demo")
 TICKET_XMLID = "helpdesk_mgmt.helpdesk_ticket_3"
+# the demo's open incident, published for the status page's shots
+OPEN_TICKET_XMLID = "helpdesk_expedite.helpdesk_ticket_exam_submission"
+EXAM_COMPONENT_XMLID = "helpdesk_expedite.status_component_exam_submission"
 REPORT = "helpdesk_expedite.report_incident"
 MAX_BYTES = 300 * 1024
 TIMEZONE = "Asia/Ho_Chi_Minh"  # the scenario's campus, as the demo users
@@ -148,6 +151,12 @@ class Server:
             *(self.db, uid, ADMIN[1], model, "search_read"),
             [domain],
             {"fields": fields, **kwargs},
+        )
+
+    def execute(self, model, method, *args):
+        uid = self.jsonrpc("common", "login", self.db, *ADMIN)
+        return self.jsonrpc(
+            "object", "execute_kw", self.db, uid, ADMIN[1], model, method, list(args)
         )
 
     def ref_id(self, xmlid):
@@ -508,6 +517,66 @@ def portal_shot(browser, server, out_dir, ticket_id):
     take(browser, out_dir, "portal-ticket-mobile")
 
 
+def publish_open_incident(server):
+    """The demo's open incident on the status page, beside the completed
+    one the demo published: the page then shows a current incident."""
+    ticket_id = server.ref_id(OPEN_TICKET_XMLID)
+    server.execute(
+        "helpdesk.ticket",
+        "write",
+        [ticket_id],
+        {
+            "status_public_title": "Exam submissions failing again for some classes",
+            "status_impact": "major",
+            "status_component_ids": [(6, 0, [server.ref_id(EXAM_COMPONENT_XMLID)])],
+        },
+    )
+    server.execute("helpdesk.ticket", "action_publish_status", [ticket_id])
+    return ticket_id
+
+
+def full_page(browser, width, mobile=False):
+    """Resize the viewport to the whole page's height, then shoot it."""
+    height = browser.evaluate("document.documentElement.scrollHeight")
+    browser.viewport(width, min(round(height), 3000), mobile=mobile)
+    time.sleep(0.5)
+
+
+def status_shots(browser, server, out_dir, ticket_id):
+    """The public status page, as an anonymous visitor: desktop, phone, the
+    completed incident's page; and the ticket's Status Page tab."""
+    open_ticket = publish_open_incident(server)
+    browser.call("Network.clearBrowserCookies")
+    browser.viewport(1200, 900)
+    browser.open(f"{server.url}/status", ".sp-components")
+    full_page(browser, 1200)
+    take(browser, out_dir, "status-page", max_width=1200)
+    browser.viewport(390, 844, mobile=True)
+    browser.open(f"{server.url}/status", ".sp-components")
+    full_page(browser, 390, mobile=True)
+    take(browser, out_dir, "status-page-mobile")
+    browser.viewport(1000, 900)
+    browser.open(f"{server.url}/status/incidents/{ticket_id}", ".sp-timeline")
+    full_page(browser, 1000)
+    take(browser, out_dir, "status-incident", max_width=1000)
+    browser.viewport(*DESKTOP)
+    browser.login(server, ADMIN)
+    page = ".o_notebook .tab-pane.active"
+    browser.open(
+        f"{server.url}/odoo/helpdesk.ticket/{open_ticket}", ".o_form_view .o_form_sheet"
+    )
+    browser.click(
+        "a[name='expedite_status_page']", page + " [name='status_public_title']"
+    )
+    take(
+        browser,
+        out_dir,
+        "status-page-tab",
+        browser.clip([".o_form_view .o_notebook .nav-tabs", page], full_width_of=page),
+        max_width=1200,
+    )
+
+
 def main(argv):
     if len(argv) != 3:
         sys.exit(__doc__)
@@ -523,6 +592,7 @@ def main(argv):
         backend_shots(browser, server, out_dir, ticket_id)
         mail_shots(browser, server, out_dir, ticket_id, take)
         portal_shot(browser, server, out_dir, ticket_id)
+        status_shots(browser, server, out_dir, ticket_id)
     finally:
         if browser:
             browser.stop()

@@ -13,6 +13,7 @@ from . import (
     resolution,
     response,
     scorecard,
+    status_page,
     ticket,
     watchdog,
 )

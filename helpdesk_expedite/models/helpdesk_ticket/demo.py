@@ -37,6 +37,7 @@ _TICKET_DATES = (
     "resolved_date",
     "monitoring_end_date",
     "customer_confirmed_date",
+    "status_published_date",
 )
 _LINE_DATES = {
     "helpdesk_ticket_impact_line": ("create_date", "write_date"),
@@ -114,6 +115,10 @@ class HelpdeskTicket(models.Model):
 
     def _demo_step_escalation_acknowledged(self, user_id):
         self.escalation_ids.with_user(user_id).sudo().action_mark_acknowledged()
+
+    def _demo_step_publish_status(self, **vals):
+        self.write(vals)
+        self.action_publish_status()
 
     def _demo_step_status_update(self, body):
         self.action_post_status_update(body)

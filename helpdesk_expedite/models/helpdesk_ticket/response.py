@@ -78,13 +78,17 @@ class HelpdeskTicket(models.Model):
             return overdue
         return ["!", "&", "&", *overdue]
 
-    def _add_status_update(self, body, kind="update", deadline=False):
+    def _add_status_update(self, body, kind="update", deadline=False, is_public=True):
         self.ensure_one()
-        return self._add_status_updates({self.id: body}, kind=kind, deadline=deadline)
+        return self._add_status_updates(
+            {self.id: body}, kind=kind, deadline=deadline, is_public=is_public
+        )
 
-    def _add_status_updates(self, bodies, kind="update", deadline=False):
+    def _add_status_updates(
+        self, bodies, kind="update", deadline=False, is_public=True
+    ):
         """One customer update per ticket (``bodies``: {ticket id: text}),
-        created in one batch."""
+        created in one batch; ``is_public``: also on the status page."""
         with system_write():
             return self.env["helpdesk.ticket.status.update"].create(
                 [
@@ -93,6 +97,7 @@ class HelpdeskTicket(models.Model):
                         "body": bodies[ticket.id],
                         "kind": kind,
                         "deadline": deadline,
+                        "is_public": is_public,
                     }
                     for ticket in self
                 ]
@@ -169,10 +174,13 @@ class HelpdeskTicket(models.Model):
         return text
 
     @incident_action
-    def action_post_status_update(self, body):
-        """Send a customer-visible status update and restart the cadence."""
+    def action_post_status_update(self, body, is_public=True):
+        """Send a customer-visible status update and restart the cadence;
+        ``is_public`` false keeps it off the public status page."""
         if body and not isinstance(body, str):
             raise ValidationError(self.env._("A status update is a text."))
+        if not isinstance(is_public, bool):
+            raise ValidationError(self.env._("is_public is true or false."))
         body = (body or "").strip()
         if len(body) > MAX_UPDATE_CHARS:
             raise ValidationError(
@@ -203,7 +211,7 @@ class HelpdeskTicket(models.Model):
             ticket.write(
                 {"last_status_update_date": now, **ticket._next_deadline_vals(now)}
             )
-            ticket._add_status_update(body, deadline=promised)
+            ticket._add_status_update(body, deadline=promised, is_public=is_public)
             ticket._send_customer_mail("helpdesk_expedite.mail_template_status_update")
             ticket._fan_out_status_update(body)
         return True
