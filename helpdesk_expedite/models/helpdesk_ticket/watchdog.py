@@ -4,9 +4,10 @@ the other phases (recurrence, failed delivery) to whoever answers."""
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import format_datetime
+from odoo.tools import SQL, format_datetime
 
 from ..constants import AGENT_GROUP
+from ..db_locks import lock_rows
 from ..lifecycle_guard import system_write
 
 WATCHDOG_BATCH = 100
@@ -55,37 +56,47 @@ class HelpdeskTicket(models.Model):
             )
         )
         if notifications:
-            notifications.mail_mail_id.mark_outgoing()
+            # the mail queue or another watchdog may have them: skip those
+            mails = notifications.mail_mail_id
+            query = SQL("SELECT id FROM mail_mail WHERE id = ANY(%s)", mails.ids)
+            mails = mails.browse(lock_rows(self.env.cr, "mail_mail", query, len(mails)))
+            mails.mark_outgoing()
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
-    def _newly_overdue_query(self):
-        return """
-            FROM helpdesk_ticket ticket
-            JOIN helpdesk_ticket_stage stage ON stage.id = ticket.stage_id
-            WHERE ticket.active
-              AND ticket.class_of_service = 'expedite'
+    def _newly_overdue_query(self, select, now):
+        return SQL(
+            """
+            SELECT %s
+            FROM helpdesk_ticket
+            JOIN helpdesk_ticket_stage stage
+              ON stage.id = helpdesk_ticket.stage_id
+            WHERE helpdesk_ticket.active
+              AND helpdesk_ticket.class_of_service = 'expedite'
               AND NOT COALESCE(stage.closed, FALSE)
-              AND ticket.next_update_deadline < %(now)s
-              AND ticket.watchdog_notified_deadline
-                  IS DISTINCT FROM ticket.next_update_deadline
-        """
+              AND helpdesk_ticket.next_update_deadline < %s
+              AND helpdesk_ticket.watchdog_notified_deadline
+                  IS DISTINCT FROM helpdesk_ticket.next_update_deadline
+            """,
+            select,
+            now,
+        )
 
     def _lock_newly_overdue(self, limit):
-        """Lock up to ``limit`` newly overdue tickets; skip rows other
-        transactions hold, they are caught on the next run."""
+        """Lock up to ``limit`` newly overdue tickets; skip those another
+        transaction holds or changed since this one began (another runner
+        has them), they are caught on the next run if still due."""
         self.env.flush_all()
-        params = {"now": fields.Datetime.now(), "limit": limit}
-        self.env.cr.execute(
-            "SELECT ticket.id "
-            + self._newly_overdue_query()
-            + " ORDER BY ticket.next_update_deadline, ticket.id"
-            " LIMIT %(limit)s FOR UPDATE OF ticket SKIP LOCKED",
-            params,
+        cr, now = self.env.cr, fields.Datetime.now()
+        cr.execute(self._newly_overdue_query(SQL("count(*)"), now))
+        due = cr.fetchone()[0]
+        if not due:
+            return self.browse(), 0
+        query = SQL(
+            "%s ORDER BY helpdesk_ticket.next_update_deadline, helpdesk_ticket.id",
+            self._newly_overdue_query(SQL("helpdesk_ticket.id"), now),
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        self.env.cr.execute("SELECT count(*) " + self._newly_overdue_query(), params)
-        remaining = max(self.env.cr.fetchone()[0] - len(ids), 0)
-        return self.browse(ids), remaining
+        ids = lock_rows(cr, self._table, query, limit)
+        return self.browse(ids), max(due - len(ids), 0)
 
     def _report_overdue_updates(self):
         """Per ticket, one activity for its assignee and one note to its

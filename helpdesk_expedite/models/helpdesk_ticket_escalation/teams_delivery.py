@@ -7,11 +7,10 @@ from urllib.parse import urlsplit
 import requests
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 from ...lib import retry, teams_card, webhook_post
 from ..constants import TEAMS_TIMEOUT_PARAM
-from ..db_locks import skip_when_locked
+from ..db_locks import lock_rows, skip_when_locked
 from ..lifecycle_guard import system_write
 
 _logger = logging.getLogger(__name__)
@@ -102,13 +101,14 @@ class HelpdeskTicketEscalation(models.Model):
 
     def _lock_due_escalations(self, limit):
         """Due escalations (among these, when not empty), row-locked; rows
-        locked elsewhere are skipped."""
+        another runner holds, or changed since this transaction began, are
+        skipped."""
         domain = self._due_domain()
         if self:
             domain += [("id", "in", self.ids)]
-        query = self._search(domain, order="next_attempt_date, id", limit=limit)
-        rows = self.env.execute_query(SQL("%s FOR UPDATE SKIP LOCKED", query.select()))
-        return self.browse([row[0] for row in rows])
+        query = self._search(domain, order="next_attempt_date, id").select()
+        self.env.flush_query(query)
+        return self.browse(lock_rows(self.env.cr, self._table, query, limit))
 
     def _schedule_next_delivery(self):
         pending = self.search(
