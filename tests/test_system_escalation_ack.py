@@ -146,3 +146,50 @@ def test_expired_link_is_refused(odoo_server, target):
     assert page.status_code == 410
     assert "expired" in page.text
     assert _escalation(odoo_server, escalation)["state"] == "sent"
+
+
+def _other_company_portal_user(odoo_server, refs):
+    """A portal user of another company: (login, password)."""
+    ex = odoo_server.execute
+    stamp = uuid.uuid4().hex[:6]
+    company = ex("res.company", "create", {"name": f"Other school {stamp}"})
+    login = password = f"other-portal-{stamp}"
+    ex(
+        "res.users",
+        "create",
+        {
+            "name": f"Other Portal {stamp}",
+            "login": login,
+            "password": password,
+            "groups_id": [(6, 0, [refs["portal_group"]])],
+            "company_id": company,
+            "company_ids": [(6, 0, [company])],
+        },
+    )
+    return login, password
+
+
+def test_portal_user_of_another_company_is_not_recorded(odoo_server, refs, target):
+    """Finding 19.5: a portal user of another company who opened the link
+    was recorded as the Dev Team's acknowledger; the page could be framed."""
+    _ticket, escalation, link = _escalate(odoo_server, target)
+    login, password = _other_company_portal_user(odoo_server, refs)
+    session = odoo_server.web_session(login, password)
+    page = session.get(f"{odoo_server.url}{link}", timeout=30)
+    assert page.status_code == 200, page.text[:500]
+    for response in (page, session.get(f"{odoo_server.url}{link}x", timeout=30)):
+        assert response.headers.get("X-Frame-Options") == "DENY"
+        assert response.headers.get("Content-Security-Policy") == (
+            "frame-ancestors 'none'"
+        )
+    done = _confirm(session, odoo_server, link, CSRF.search(page.text).group(1))
+    assert done.status_code == 200, done.text[:500]
+    (row,) = odoo_server.execute(
+        "helpdesk.ticket.escalation",
+        "read",
+        [escalation],
+        ["state", "acknowledged_by_id", "acknowledged_by_name"],
+    )
+    assert row["state"] == "acknowledged"
+    assert row["acknowledged_by_id"] is False
+    assert row["acknowledged_by_name"].startswith("Dev Team")

@@ -19,8 +19,11 @@ class EscalationAcknowledgeController(http.Controller):
     is being acknowledged and a confirm button, and changes nothing: mail
     scanners and chat link previewers open links. ``POST`` (with the CSRF
     token of that page) acknowledges. The token is signed, expires, and
-    works once: an acknowledged escalation refuses it. A logged-in user is
-    recorded as the acknowledger; otherwise the target is named.
+    works once: an acknowledged escalation refuses it. A logged-in internal
+    user of the escalation's company is recorded as the acknowledger; anyone
+    else holding the link (a visitor, a portal user, a user of another
+    company) is not: the target is named. No page may be framed by another
+    site (a hidden frame must not get the confirm button clicked).
     """
 
     @http.route(
@@ -91,7 +94,8 @@ class EscalationAcknowledgeController(http.Controller):
 
     @staticmethod
     def _acknowledger():
-        """The logged-in user, or an empty recordset for a visitor."""
+        """The logged-in user, or an empty recordset for a visitor (the
+        escalation records only a user who answers for it)."""
         user = request.env.user
         if not request.session.uid or user._is_public():
             return user.browse()
@@ -203,4 +207,7 @@ class EscalationAcknowledgeController(http.Controller):
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        # never inside another site's frame (clickjacking of the button)
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
         return response

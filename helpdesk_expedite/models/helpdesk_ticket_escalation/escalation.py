@@ -130,9 +130,12 @@ class HelpdeskTicketEscalation(models.Model):
     def action_send(self):
         """Send by email now, or queue for Teams delivery after commit.
 
-        Escalations already sent or acknowledged are left alone.
+        Escalations already sent or acknowledged are left alone. Each
+        sending has links of its own: sending again (a resend, a retry)
+        revokes the acknowledgement links sent before.
         """
         to_send = self.filtered(lambda e: e.state in ("draft", "queued", "failed"))
+        to_send._renew_acknowledge_nonce()
         for escalation in to_send.filtered(lambda e: e.channel == "email"):
             escalation._send_email()
         to_send.filtered(lambda e: e.channel == "teams")._queue_teams()
@@ -144,21 +147,16 @@ class HelpdeskTicketEscalation(models.Model):
         return self._mark_acknowledged(self.env.user, "backend")
 
     def _mark_acknowledged(self, user, via):
-        """Acknowledge as ``user`` (a res.users, may be empty or the public
-        user: the target itself is then named), ``via`` "backend" or "link".
-        The caller may write guarded fields (``system_write`` or superuser).
+        """Acknowledge as ``user`` (a res.users, may be empty), ``via``
+        "backend" or "link". The user is recorded only when he answers for
+        the escalation (``_get_acknowledger``), otherwise the target itself
+        is named. The caller may write guarded fields (``system_write`` or
+        superuser).
         """
-        for escalation in self:
-            if escalation.state not in ("sent", "queued", "failed"):
-                raise UserError(
-                    self.env._(
-                        "Escalation %s has not been sent, it cannot be acknowledged.",
-                        escalation.display_name,
-                    )
-                )
-        known = user if user and not user._is_public() else user.browse()
+        self._check_acknowledgeable()
         now = fields.Datetime.now()
         for escalation in self:
+            known = escalation._get_acknowledger(user)
             escalation.write(
                 {
                     "state": "acknowledged",
@@ -169,35 +167,62 @@ class HelpdeskTicketEscalation(models.Model):
                     "next_attempt_date": False,
                 }
             )
-        for escalation in self:
-            if via == "link":
-                body = self.env._(
-                    "%(who)s acknowledged the escalation to %(target)s through "
-                    "its link (%(minutes)s min).",
-                    who=escalation.acknowledged_by_name,
-                    target=escalation.target_id.name,
-                    minutes=round(escalation.response_time, 1),
-                )
-            else:
-                body = self.env._(
-                    "%(target)s acknowledged the escalation (%(minutes)s min).",
-                    target=escalation.target_id.name,
-                    minutes=round(escalation.response_time, 1),
-                )
-            escalation.ticket_id.message_post(
-                body=body,
-                subtype_xmlid="mail.mt_note",
-                author_id=known.partner_id.id or None,
-            )
+            escalation._post_acknowledgement_note(known, via)
         return True
+
+    def _check_acknowledgeable(self):
+        for escalation in self:
+            if escalation.state not in ("sent", "queued", "failed"):
+                raise UserError(
+                    self.env._(
+                        "Escalation %s has not been sent, it cannot be acknowledged.",
+                        escalation.display_name,
+                    )
+                )
+
+    def _get_acknowledger(self, user):
+        """``user`` when he answers for this escalation: an internal user
+        allowed in its company. Nobody else is recorded (a visitor, the
+        public user, a portal user, a user of another company holding the
+        link): the target is named instead."""
+        self.ensure_one()
+        if user and user._is_internal() and self.company_id in user.sudo().company_ids:
+            return user
+        return user.browse()
+
+    def _post_acknowledgement_note(self, known, via):
+        self.ensure_one()
+        if via == "link":
+            body = self.env._(
+                "%(who)s acknowledged the escalation to %(target)s through "
+                "its link (%(minutes)s min).",
+                who=self.acknowledged_by_name,
+                target=self.target_id.name,
+                minutes=round(self.response_time, 1),
+            )
+        else:
+            body = self.env._(
+                "%(target)s acknowledged the escalation (%(minutes)s min).",
+                target=self.target_id.name,
+                minutes=round(self.response_time, 1),
+            )
+        self.ticket_id.message_post(
+            body=body,
+            subtype_xmlid="mail.mt_note",
+            author_id=known.partner_id.id or None,
+        )
 
     @incident_action
     def action_retry(self):
-        """Send failed escalations again, with a fresh attempt budget."""
+        """Send failed escalations again, with a fresh attempt budget (and
+        fresh acknowledgement links, as any sending)."""
         failed = self.filtered(lambda e: e.state == "failed")
         failed.write({"attempt_count": 0, "last_error": False})
-        # a new nonce: the links sent before stop working (the nonce is
-        # readable by no user, hence sudo; write access was checked above)
-        for escalation in failed.sudo():
-            escalation.acknowledge_nonce = _new_nonce()
         return failed.action_send()
+
+    def _renew_acknowledge_nonce(self):
+        """A new nonce for each: the links made before stop working. The
+        nonce is readable by no user, hence sudo; callers checked the
+        right to write the escalations."""
+        for escalation in self.sudo():
+            escalation.acknowledge_nonce = _new_nonce()
