@@ -9,6 +9,7 @@ from . import (
     classification,
     escalation_summary,
     incident,
+    mail_failure,
     mail_headers,
     matching,
     monitoring,

@@ -21,5 +21,6 @@ from . import (
     helpdesk_ticket_team,
     ir_mail_server,
     ir_rule,
+    mail_mail,
     res_config_settings,
 )

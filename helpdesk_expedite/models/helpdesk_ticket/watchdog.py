@@ -1,16 +1,22 @@
 """The watchdog: one alert per lapsed update deadline, and the alerts of
 the other phases (recurrence, failed delivery) to whoever answers."""
 
+from datetime import timedelta
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_datetime
 
+from ...lib import mail_failure
 from ..constants import AGENT_GROUP
 from ..db_locks import lock_rows
 from ..lifecycle_guard import system_write
 
 WATCHDOG_BATCH = 100
+# failed ticket mails are queued again for this long after they were made
+MAIL_REQUEUE_HOURS = 24
+REQUEUE_FAILURE_TYPES = (*sorted(mail_failure.TRANSIENT_TYPES), "unknown")
 
 
 class HelpdeskTicket(models.Model):
@@ -38,9 +44,14 @@ class HelpdeskTicket(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)
 
     def _requeue_mail_after_smtp_outage(self):
-        """Queue again the ticket mails that failed only because the mail
-        server could not be reached (never delivered, so never sent twice):
-        Odoo leaves them failed for good, the customer would never get them."""
+        """Queue again the ticket mails whose failure was transient (the
+        mail server unreachable, a timeout, a temporary 4xx refusal): never
+        delivered, so never sent twice; Odoo leaves them failed for good and
+        the customer would never get them. A permanent failure (a header
+        with a line break, a refused address) would fail again: it stays
+        failed, shown on the ticket. Mails older than MAIL_REQUEUE_HOURS
+        are left to a person too."""
+        since = fields.Datetime.now() - timedelta(hours=MAIL_REQUEUE_HOURS)
         notifications = (
             self.env["mail.notification"]
             .sudo()
@@ -48,12 +59,15 @@ class HelpdeskTicket(models.Model):
                 [
                     ("notification_type", "=", "email"),
                     ("notification_status", "=", "exception"),
-                    ("failure_type", "=", "mail_smtp"),
+                    ("failure_type", "in", REQUEUE_FAILURE_TYPES),
                     ("mail_message_id.model", "=", self._name),
                     ("mail_mail_id.state", "=", "exception"),
+                    ("mail_mail_id.create_date", ">=", since),
                 ],
                 limit=WATCHDOG_BATCH * 10,
             )
+        ).filtered(
+            lambda n: mail_failure.is_transient(n.failure_type, n.failure_reason)
         )
         if notifications:
             # the mail queue or another watchdog may have them: skip those

@@ -35,6 +35,7 @@ class HelpdeskTicketEscalation(models.Model):
             "attempt_count",
             "next_attempt_date",
             "last_error",
+            "mail_id",
         }
     )
     _fixed_fields = frozenset({"ticket_id", "target_id"})

@@ -47,7 +47,10 @@ class HelpdeskTicketEscalation(models.Model):
         """Post due Teams escalations one at a time, each locked while it is
         posted and committed with its outcome: a crash can post again only
         the card that was in flight. The cards are prepared by groups, and
-        one HTTP session serves the run."""
+        one HTTP session serves the run. Email escalations due again (or
+        whose mail's outcome is not recorded yet) are looked after first."""
+        emailed = self._deliver_email_escalations(batch_size)
+        self._commit_if_allowed()
         done = 0
         Target = self.env["helpdesk.escalation.target"]
         with webhook_post.WebhookPoster(Target._get_webhook_allowed_hosts()) as poster:
@@ -64,7 +67,7 @@ class HelpdeskTicketEscalation(models.Model):
                     break  # all locked elsewhere: the next run catches up
                 done += delivered
         remaining = self.search_count(self._due_domain())
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        self.env["ir.cron"]._notify_progress(done=done + emailed, remaining=remaining)
         if not remaining:
             self._schedule_next_delivery()
 
@@ -175,15 +178,7 @@ class HelpdeskTicketEscalation(models.Model):
         if outcome.error is not None:
             return self._record_failure(attempt, self._describe_error(outcome.error))
         if 200 <= outcome.status_code < 300:
-            return self.write(
-                {
-                    "state": "sent",
-                    "sent_date": fields.Datetime.now(),
-                    "attempt_count": attempt,
-                    "next_attempt_date": False,
-                    "last_error": False,
-                }
-            )
+            return self._record_sent(attempt)
         return self._record_rejection(attempt, outcome)
 
     def _record_rejection(self, attempt, outcome):
