@@ -106,6 +106,16 @@ def lock_rows(cr, table, query, limit):
     return locked
 
 
+def lock_ids(cr, table, ids):
+    """``lock_rows`` of ``table`` among these ids, in the order of their ids."""
+    query = SQL(
+        "SELECT id FROM %s WHERE id = ANY(%s) ORDER BY id",
+        SQL.identifier(table),
+        list(ids),
+    )
+    return lock_rows(cr, table, query, len(ids))
+
+
 def lock_row(cr, table, row_id):
     """Whether this transaction now holds the row ``row_id`` of ``table``:
     False when another transaction holds it or changed it since this one

@@ -8,7 +8,7 @@ from odoo.tools import SQL
 
 from ...lib import monitoring
 from ..constants import AGENT_GROUP, FEED_ROUTE, INCIDENT_DETAILS, THRESHOLD_PARAM
-from ..db_locks import lock_rows, skip_when_locked
+from ..db_locks import lock_ids, skip_when_locked
 from ..lifecycle_guard import incident_action, system_write
 
 
@@ -235,11 +235,7 @@ class HelpdeskTicket(models.Model):
         if not ended:
             return
         with skip_when_locked(self.env.cr, "Ending monitoring windows"):
-            query = SQL(
-                "SELECT id FROM helpdesk_ticket WHERE id = ANY(%s) ORDER BY id",
-                ended.ids,
-            )
-            ids = lock_rows(self.env.cr, self._table, query, len(ended))
+            ids = lock_ids(self.env.cr, self._table, ended.ids)
             self.browse(ids)._evaluate_monitoring()
 
     @incident_action

@@ -10,7 +10,7 @@ from odoo.tools import SQL, format_datetime
 
 from ...lib import mail_failure
 from ..constants import AGENT_GROUP
-from ..db_locks import lock_rows
+from ..db_locks import lock_ids, lock_rows
 from ..lifecycle_guard import system_write
 
 WATCHDOG_BATCH = 100
@@ -72,9 +72,7 @@ class HelpdeskTicket(models.Model):
         if notifications:
             # the mail queue or another watchdog may have them: skip those
             mails = notifications.mail_mail_id
-            query = SQL("SELECT id FROM mail_mail WHERE id = ANY(%s)", mails.ids)
-            mails = mails.browse(lock_rows(self.env.cr, "mail_mail", query, len(mails)))
-            mails.mark_outgoing()
+            mails.browse(lock_ids(self.env.cr, "mail_mail", mails.ids)).mark_outgoing()
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
     def _newly_overdue_query(self, select, now):

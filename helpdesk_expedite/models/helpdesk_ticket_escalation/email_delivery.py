@@ -10,10 +10,9 @@ answers for the ticket.
 """
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 from ...lib import mail_failure
-from ..db_locks import lock_row, lock_rows
+from ..db_locks import lock_ids, lock_row
 from ..lifecycle_guard import system_write
 
 MAX_MAIL_ERROR_CHARS = 300
@@ -137,11 +136,7 @@ class HelpdeskTicketEscalation(models.Model):
         )
         if not due:
             return 0
-        query = SQL(
-            "SELECT id FROM helpdesk_ticket_escalation WHERE id = ANY(%s) ORDER BY id",
-            due.ids,
-        )
-        locked = due.browse(lock_rows(self.env.cr, self._table, query, len(due)))
+        locked = due.browse(lock_ids(self.env.cr, self._table, due.ids))
         locked = locked.with_context(tracking_disable=True)
         retried = locked.filtered("next_attempt_date")
         for escalation in locked - retried:
