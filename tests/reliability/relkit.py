@@ -314,10 +314,14 @@ class TeamsStandIn:
             )
 
     def set(self, mode="ok", script=()):
+        """The modes to come; a hold left over by an earlier case (a
+        release, a down() or a client gone) is forgotten."""
         with self._lock:
             self.mode = mode
             self.script = list(script)
             self.plans = {}
+            self._release.clear()
+            self._client_gone = False
 
     def clear(self):
         with self._lock:

@@ -130,6 +130,12 @@ def test_two_delivery_runners_skip_what_the_other_took(rel):
         )
         first, second, third = (row["id"] for row in rows)
         keys = [tickets[row["ticket_id"][0]] for row in rows]
+        # first in both runners' queue, before what earlier cases left
+        rel.sql(
+            "UPDATE helpdesk_ticket_escalation SET next_attempt_date = "
+            "(now() AT TIME ZONE 'UTC') - interval '1 day' WHERE id = ANY(%s)",
+            ([first, second, third],),
+        )
         teams.set("ok")
         teams.clear()
         teams.plans[keys[1]] = ["hold"]
@@ -215,7 +221,7 @@ def test_two_watchdog_runners_skip_what_the_other_took(rel):
         ids = list(rel.create_incidents(4))
         rel.sql(
             "UPDATE helpdesk_ticket SET next_update_deadline = "
-            "(now() AT TIME ZONE 'UTC') - interval '1 minute' WHERE id = ANY(%s)",
+            "(now() AT TIME ZONE 'UTC') - interval '1 day' WHERE id = ANY(%s)",
             (ids,),
         )
         window = _ended_window(rel)

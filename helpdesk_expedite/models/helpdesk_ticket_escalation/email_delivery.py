@@ -117,9 +117,10 @@ class HelpdeskTicketEscalation(models.Model):
     def _deliver_email_escalations(self, limit):
         """The delivery cron's part for email: queue again the mails whose
         failed attempt is due again, and record the outcomes the mail queue
-        could not (an escalation locked at that moment). How many done."""
+        could not (an escalation locked at that moment). How many done.
+        The mail is a technical record: sudo."""
         now = fields.Datetime.now()
-        due = self.search(
+        due = self.sudo().search(
             [
                 ("channel", "=", "email"),
                 ("state", "=", "queued"),

@@ -165,7 +165,8 @@ class HelpdeskTicketEscalation(models.Model):
             except ValueError as error:
                 payload = error
         if isinstance(payload, ValueError):
-            return self._record_failure(retry.MAX_ATTEMPTS, str(payload))
+            # no card can be built: trying again would fail the same way
+            return self._record_failure(attempt, str(payload), permanent=True)
         url = (self.target_id.sudo().teams_webhook_url or "").strip()
         outcome = poster.post(url, payload, timeout or self._get_teams_timeout())
         if outcome.problem:
