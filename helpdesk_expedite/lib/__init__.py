@@ -10,6 +10,7 @@ from . import (
     escalation_summary,
     http_cache,
     incident,
+    mail_failure,
     mail_headers,
     matching,
     monitoring,

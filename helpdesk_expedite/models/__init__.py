@@ -23,6 +23,7 @@ from . import (
     helpdesk_ticket_team,
     ir_mail_server,
     ir_rule,
+    mail_mail,
     res_company,
     res_config_settings,
 )

@@ -43,9 +43,13 @@ class HelpdeskTicketEscalationWizard(models.TransientModel):
         self.ensure_one()
         self.ticket_id.action_escalate(target_id=self.target_id.id)
         escalation = self.ticket_id.escalation_ids.sorted("id")[-1:]
+        queued = {
+            "email": self.env._("queued for sending by email"),
+            "teams": self.env._("queued for Microsoft Teams"),
+        }
         outcome = {
             "sent": self.env._("sent by email"),
-            "queued": self.env._("queued for Microsoft Teams"),
+            "queued": queued.get(escalation.channel),
             "failed": self.env._("not delivered: %s", escalation.last_error or ""),
         }.get(escalation.state, escalation.state)
         return notify_and_close(
