@@ -13,6 +13,7 @@ from . import (
     test_evidence,
     test_intake,
     test_leaks,
+    test_lib_arguments,
     test_lib_classification,
     test_lib_escalation,
     test_lib_incident,
