@@ -7,9 +7,11 @@ records of all tickets are read with one query per model, never per ticket.
 """
 
 import pytz
+from xlsxwriter.workbook import Workbook
 
 from odoo import models
 
+from ..models.public_method import Instance, public_method
 from .xlsx_sheet import (
     DATETIME,
     DATETIME_FORMAT,
@@ -28,6 +30,9 @@ class HelpdeskIncidentXlsx(models.AbstractModel):
     _inherit = "report.report_xlsx.abstract"
     _description = "Helpdesk Incident XLSX Report"
 
+    # report_xlsx's hooks: callable over RPC as public methods, but only
+    # server code has a workbook and records to give them
+    @public_method()
     def get_workbook_options(self):
         options = super().get_workbook_options()
         # User-entered text such as "=cmd|..." must stay text.
@@ -37,6 +42,11 @@ class HelpdeskIncidentXlsx(models.AbstractModel):
         options["constant_memory"] = True
         return options
 
+    @public_method(
+        workbook=Instance(Workbook),
+        data=Instance(dict, required=False),
+        tickets=Instance(models.BaseModel),
+    )
     def generate_xlsx_report(self, workbook, data, tickets):
         formats = {
             "header": workbook.add_format({"bold": True, "bg_color": "#F2F2F2"}),

@@ -30,6 +30,7 @@ from . import (
     test_reader_mails,
     test_reports,
     test_response,
+    test_rpc_arguments,
     test_security_generated_leaks,
     test_security_matrix,
     test_teams_delivery,

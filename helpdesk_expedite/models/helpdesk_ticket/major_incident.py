@@ -9,6 +9,7 @@ from odoo.tools import SQL, groupby
 
 from ..constants import AGENT_GROUP
 from ..lifecycle_guard import context_flag
+from ..public_method import public_method
 
 # raised while a closing major incident closes its reporters: their own
 # closure gate is the incident's
@@ -155,13 +156,13 @@ class HelpdeskTicket(models.Model):
 
     # -- linking --------------------------------------------------------------
 
+    @public_method(access="write")
     def action_link_to_major_incident(self, major_incident_id):
         """Report the tickets under the major incident ``major_incident_id``."""
         if isinstance(major_incident_id, bool) or not isinstance(
             major_incident_id, int
         ):
             raise ValidationError(self.env._("Give the major incident's ticket id."))
-        self.check_access("write")
         major = self.browse(major_incident_id).exists()
         if not major:
             raise ValidationError(
@@ -172,9 +173,9 @@ class HelpdeskTicket(models.Model):
             tickets._write_major_incident(major, linking=True)
         return True
 
+    @public_method(access="write")
     def action_unlink_from_major_incident(self):
         """Detach the tickets from their major incident."""
-        self.check_access("write")
         tickets = self.filtered("major_incident_id")
         # the incident may be one the agent cannot open: unlinking his own
         # tickets from it still names it in their chatter
@@ -209,8 +210,8 @@ class HelpdeskTicket(models.Model):
         self._log_link_notes(mine)
         major._log_link_notes(theirs)
 
+    @public_method(access="read", single=True)
     def action_open_linked_tickets(self):
-        self.ensure_one()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Linked Tickets"),

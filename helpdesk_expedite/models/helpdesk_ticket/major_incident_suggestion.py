@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 
 from ...lib.matching import match_key
 from ..constants import AGENT_GROUP, INCIDENT_DETAILS, LINK_SUGGESTION_HOURS_PARAM
+from ..public_method import public_method
 
 DEFAULT_SUGGESTION_HOURS = 24
 
@@ -72,6 +73,7 @@ class HelpdeskTicket(models.Model):
                 vals.setdefault(name, key)
         return super()._add_precomputed_values(vals_list)
 
+    @public_method(access="write")
     def action_link_to_suggested_major_incident(self):
         for ticket in self:
             if not ticket.major_incident_suggestion_id:
@@ -81,8 +83,8 @@ class HelpdeskTicket(models.Model):
             ticket.action_link_to_major_incident(ticket.major_incident_suggestion_id.id)
         return True
 
+    @public_method(access="write")
     def action_dismiss_major_incident_suggestion(self):
-        self.check_access("write")
         for ticket in self.filtered("major_incident_suggestion_id"):
             ticket.dismissed_major_incident_id = ticket.major_incident_suggestion_id
         return True

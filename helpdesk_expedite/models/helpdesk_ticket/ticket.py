@@ -11,6 +11,7 @@ from odoo.tools.sql import create_index, drop_index, make_index_name
 from ...lib import incident, text
 from ..constants import AGENT_GROUP, INCIDENT_DETAILS
 from ..lifecycle_guard import check_guarded_fields
+from ..public_method import Names, Values, ValuesList, public_method
 from .classification import (
     CLASSIFICATION_FACTS,
     defer_classification,
@@ -136,6 +137,7 @@ class HelpdeskTicket(models.Model):
                 else 0.0
             )
 
+    @public_method(vals_list=ValuesList())
     @api.model_create_multi
     def create(self, vals_list):
         check_guarded_fields(self, vals_list)
@@ -162,6 +164,7 @@ class HelpdeskTicket(models.Model):
             tickets._on_major_incident_links_changed(self.browse())
         return tickets
 
+    @public_method(vals=Values())
     def write(self, vals):
         check_guarded_fields(self, [vals])
         self._make_single_line([vals])
@@ -186,6 +189,7 @@ class HelpdeskTicket(models.Model):
         return res
 
     @api.model
+    @public_method(fields_list=Names())
     def default_get(self, fields_list):
         defaults = super().default_get(fields_list)
         self._make_single_line([defaults])  # context defaults come from RPC too
