@@ -274,3 +274,91 @@ class TestFuzzFindings(AttackerRequestCase):
             "helpdesk.ticket.escalation.wizard", "action_escalate", []
         )
         self.assertRefused(error, "ValidationError", "one record at a time, not 0")
+
+
+@tagged("post_install", "-at_install")
+class TestFinding6(AttackerRequestCase):
+    """Issue 19, finding 6: each crash or leak of the finding, as the
+    attacker's request."""
+
+    def test_number_as_error_message_or_affected_service(self):
+        count = self.Ticket.search_count([])
+        for field, label in (
+            ("error_message", "Error Message (error_message)"),
+            ("affected_service", "Affected Service (affected_service)"),
+        ):
+            for value in (5, 3.5, True, [1], {"a": 1}):
+                error = self.rpc(
+                    "own_tickets_agent",
+                    "helpdesk.ticket",
+                    "create",
+                    self._vals(**{field: value}),
+                )
+                self.assertRefused(
+                    error, "ValidationError", label, "a text is expected"
+                )
+        self.assertEqual(self.Ticket.search_count([]), count)
+
+    def test_escalate_to_a_huge_id(self):
+        for target in (2**40, -1, 0, "1", [1]):
+            error = self.rpc(
+                "own_tickets_agent",
+                "helpdesk.ticket",
+                "action_escalate",
+                [self.ticket.id],
+                target,
+            )
+            self.assertRefused(error, "ValidationError", "target_id: a record id")
+        self.assertFalse(self.ticket.escalation_ids)
+        self.assertFalse(self.ticket.escalated_date)
+
+    def test_status_update_with_a_nul_character(self):
+        updates, last = (
+            self.ticket.status_update_ids,
+            self.ticket.last_status_update_date,
+        )
+        for body, message in (
+            ("a\x00b", "NUL character"),
+            ("a\ud800b", "lone surrogate"),
+            (5, "a text is expected"),
+        ):
+            error = self.rpc(
+                "own_tickets_agent",
+                "helpdesk.ticket",
+                "action_post_status_update",
+                [self.ticket.id],
+                body,
+            )
+            self.assertRefused(error, "ValidationError", "body: ", message)
+        self.ticket.invalidate_recordset()
+        self.assertEqual(self.ticket.status_update_ids, updates)
+        self.assertEqual(self.ticket.last_status_update_date, last)
+
+    def test_missing_and_hidden_incidents_answer_alike(self):
+        """An own-tickets agent cannot tell a major incident he may not see
+        from an id that does not exist: same error, same words."""
+        report = self._create_ticket(groups=[("G", "", 2)], user_id=self.own_agent.id)
+        hidden = self._create_scenario_ticket(user_id=self.agent.id)
+        other_company = self.env["res.company"].create({"name": "Other Co (test)"})
+        foreign = self._create_scenario_ticket(
+            company_id=other_company.id, team_id=False, user_id=False
+        )
+        missing = self.Ticket.search([], order="id desc", limit=1).id + 1000
+        answers = {}
+        for major in (hidden, foreign, missing):
+            major_id = getattr(major, "id", major)
+            for method, args in (
+                ("action_link_to_major_incident", [major_id]),
+                ("write", [{"major_incident_id": major_id}]),
+            ):
+                error = self.rpc(
+                    "own_tickets_agent", "helpdesk.ticket", method, [report.id], *args
+                )
+                self.assertRefused(
+                    error, "ValidationError", "does not exist or is not visible"
+                )
+                answers.setdefault(method, set()).add(
+                    error["message"].replace(str(major_id), "<id>")
+                )
+        self.assertEqual([len(words) for words in answers.values()], [1, 1], answers)
+        self.assertFalse(report.major_incident_id)

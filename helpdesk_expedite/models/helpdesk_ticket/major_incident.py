@@ -9,7 +9,7 @@ from odoo.tools import SQL, groupby
 
 from ..constants import AGENT_GROUP
 from ..lifecycle_guard import context_flag
-from ..public_method import public_method
+from ..public_method import Record, public_method, visible_record
 
 # raised while a closing major incident closes its reporters: their own
 # closure gate is the incident's
@@ -102,8 +102,9 @@ class HelpdeskTicket(models.Model):
         """Raise a clear error when ``reporters`` may not be linked to this
         major incident (checked once per batch, not per reporter)."""
         self.ensure_one()
-        # the caller must see the incident (record rules): no linking blind
-        self.with_env(reporters.env).check_access("read")
+        # the caller must see the incident (record rules): no linking blind,
+        # and no telling an incident he may not see from a missing one
+        visible_record(reporters.env[self._name], self.id)
         # two agents linking A under B and B under A at once: the second
         # waits here (or deadlocks and is retried) and then sees the first
         self.env.execute_query(
@@ -112,6 +113,11 @@ class HelpdeskTicket(models.Model):
                 self.id,
             )
         )
+        self._check_gathering_incident(reporters)
+        self._check_gathered_reporters(reporters)
+
+    def _check_gathering_incident(self, reporters):
+        """The incident itself: an open Expedite one, not a reporter."""
         _ = self.env._
         if self in reporters:
             raise ValidationError(
@@ -133,6 +139,10 @@ class HelpdeskTicket(models.Model):
                     parent=self.major_incident_id.display_name,
                 )
             )
+
+    def _check_gathered_reporters(self, reporters):
+        """The reporters: of the incident's company, gathering none."""
+        _ = self.env._
         foreign = reporters.filtered(lambda t: t.company_id != self.company_id)
         if foreign:
             raise ValidationError(
@@ -156,18 +166,11 @@ class HelpdeskTicket(models.Model):
 
     # -- linking --------------------------------------------------------------
 
-    @public_method(access="write")
+    @public_method(access="write", major_incident_id=Record("helpdesk.ticket"))
     def action_link_to_major_incident(self, major_incident_id):
-        """Report the tickets under the major incident ``major_incident_id``."""
-        if isinstance(major_incident_id, bool) or not isinstance(
-            major_incident_id, int
-        ):
-            raise ValidationError(self.env._("Give the major incident's ticket id."))
-        major = self.browse(major_incident_id).exists()
-        if not major:
-            raise ValidationError(
-                self.env._("Ticket %s does not exist.", major_incident_id)
-            )
+        """Report the tickets under the major incident ``major_incident_id``
+        (one the user may see: any other id answers as a missing one)."""
+        major = self.browse(major_incident_id)
         tickets = self.filtered(lambda t: t.major_incident_id != major)
         if tickets:
             tickets._write_major_incident(major, linking=True)

@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from ..constants import AGENT_GROUP
 from ..lifecycle_guard import incident_action, system_write
+from ..public_method import Text
 
 MAX_UPDATE_CHARS = 10000
 
@@ -168,11 +169,9 @@ class HelpdeskTicket(models.Model):
             )
         return text
 
-    @incident_action
+    @incident_action(body=Text(required=False))
     def action_post_status_update(self, body):
         """Send a customer-visible status update and restart the cadence."""
-        if body and not isinstance(body, str):
-            raise ValidationError(self.env._("A status update is a text."))
         body = (body or "").strip()
         if len(body) > MAX_UPDATE_CHARS:
             raise ValidationError(
