@@ -11,6 +11,7 @@ from odoo import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.helpdesk_expedite.lib import teams_card
 from odoo.addons.helpdesk_expedite.lib.arguments import ArgumentError
 from odoo.addons.helpdesk_expedite.models import field_values
 from odoo.addons.helpdesk_expedite.models.public_method import CHECKED
@@ -362,3 +363,26 @@ class TestFinding6(AttackerRequestCase):
                 )
         self.assertEqual([len(words) for words in answers.values()], [1, 1], answers)
         self.assertFalse(report.major_incident_id)
+
+    def test_teams_card_escapes_markdown_after_a_carriage_return(self):
+        """One-line fields lose their line breaks on write (finding 3); the
+        business impact keeps them, and reaches the Teams card."""
+        impact = "Exams blocked\r# Everything is fine\r- click [here](http://evil)\r1. do this"
+        result = self.rpc(
+            "own_tickets_agent",
+            "helpdesk.ticket",
+            "write",
+            [self.ticket.id],
+            {"business_impact": impact},
+        )
+        self.assertIs(result, True)
+        card = teams_card.build_payload(self.ticket._get_incident_snapshot())
+        facts = {
+            fact["title"]: fact["value"]
+            for fact in card["attachments"][0]["content"]["body"][1]["facts"]
+        }
+        self.assertEqual(
+            facts["Business impact"],
+            "Exams blocked\n\\# Everything is fine\n\\- click \\[here\\](http://evil)"
+            "\n1\\. do this",
+        )
