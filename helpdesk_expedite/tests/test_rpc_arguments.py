@@ -265,6 +265,19 @@ class TestFuzzFindings(AttackerRequestCase):
             self.assertRefused(error, "ValidationError", f"{model}.{method}: ")
         self.assertFalse(self.ticket.escalation_ids)
 
+    def test_monitoring_note_with_a_lone_surrogate(self):
+        self._resolve(self.ticket)
+        error = self.rpc(
+            "own_tickets_agent",
+            "helpdesk.ticket",
+            "action_log_monitoring",
+            [self.ticket.id],
+            100.0,
+            note="probe \ud800",
+        )
+        self.assertRefused(error, "ValidationError", "note must be valid Unicode text")
+        self.assertFalse(self.ticket.monitoring_log_ids)
+
     def test_one_record_methods_given_many_or_none(self):
         other = self._create_ticket()
         error = self._manager(
