@@ -18,5 +18,6 @@ from . import (
     scorecard,
     ticket,
     timeline,
+    user_threshold,
     watchdog,
 )
