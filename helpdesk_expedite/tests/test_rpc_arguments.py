@@ -278,6 +278,29 @@ class TestFuzzFindings(AttackerRequestCase):
         self.assertRefused(error, "ValidationError", "note must be valid Unicode text")
         self.assertFalse(self.ticket.monitoring_log_ids)
 
+    def test_a_closed_ticket_keeps_its_class(self):
+        """A rule matching everything, then "classify" on a closed ordinary
+        ticket, or a ticket created closed: no closed Expedite ticket that
+        never met the closure gate."""
+        closed = self._create_ticket(groups=[("G", "", 1)])
+        closed.stage_id = self.stage_done
+        self.assertEqual(closed.class_of_service, "standard")
+        self._manager(
+            "helpdesk.expedite.rule",
+            "create",
+            {"name": "Everything", "class_of_service": "expedite", "sequence": 1},
+        )
+        self.assertIs(
+            self._manager("helpdesk.ticket", "action_classify", [closed.id]), True
+        )
+        created = self._manager(
+            "helpdesk.ticket", "create", self._vals(stage_id=self.stage_done.id)
+        )
+        for ticket in closed | self.Ticket.browse(created):
+            ticket.invalidate_recordset()
+            self.assertEqual(ticket.class_of_service, "standard")
+            self.assertTrue(ticket.closed)
+
     def test_one_record_methods_given_many_or_none(self):
         other = self._create_ticket()
         error = self._manager(

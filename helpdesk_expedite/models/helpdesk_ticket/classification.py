@@ -119,12 +119,17 @@ class HelpdeskTicket(models.Model):
 
     @incident_action
     def action_classify(self):
-        """Rerun the classification rules (locked tickets are left alone)."""
+        """Rerun the classification rules (locked and closed tickets are left
+        alone)."""
         self._classify()
         return True
 
     def _classify(self):
-        tickets = self.filtered(lambda t: not t.class_of_service_locked)
+        # a closed ticket's class is history: turned Expedite once closed,
+        # it would be a closed Expedite ticket that never met the closure gate
+        tickets = self.filtered(
+            lambda t: not t.class_of_service_locked and not t.closed
+        )
         if not tickets:
             return
         rules = self.env["helpdesk.expedite.rule"]._get_classification_rules(
