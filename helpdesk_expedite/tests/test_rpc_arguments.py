@@ -301,6 +301,33 @@ class TestFuzzFindings(AttackerRequestCase):
             self.assertEqual(ticket.class_of_service, "standard")
             self.assertTrue(ticket.closed)
 
+    def test_no_link_to_records_of_another_company(self):
+        """A manager of one company links no team or partner of another one
+        (and the refusal does not name it)."""
+        rule = self.env.ref("helpdesk_expedite.rule_fixed_date").copy(
+            {"company_id": self.env.company.id}
+        )
+        for model, record_id, vals in (
+            ("helpdesk.expedite.rule", rule.id, {"team_ids": [[4, self.team_b.id]]}),
+            (
+                "helpdesk.escalation.target",
+                self.dev_team.id,
+                {"partner_ids": [[6, 0, [self.partner_b.id]]]},
+            ),
+            (
+                "helpdesk.ticket",
+                self.ticket.id,
+                {"executive_partner_ids": [[4, self.partner_b.id]]},
+            ),
+        ):
+            error = self._manager(model, "write", [record_id], vals)
+            self.assertRefused(
+                error, "ValidationError", "must belong to that company too"
+            )
+            self.assertNotIn("B", error["message"].replace("Company B", ""))
+        self.assertFalse(rule.team_ids or self.dev_team.partner_ids)
+        self.assertNotIn(self.partner_b, self.ticket.executive_partner_ids)
+
     def test_one_record_methods_given_many_or_none(self):
         other = self._create_ticket()
         error = self._manager(
