@@ -6,7 +6,9 @@ so every rule can be tested quickly and exhaustively without a database.
 
 from . import (
     ack_token,
+    arguments,
     classification,
+    commands,
     escalation_summary,
     http_cache,
     incident,

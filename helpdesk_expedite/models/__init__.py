@@ -1,5 +1,6 @@
-# The mixins first: the ticket and its line models inherit them.
-from . import incident_phase_mixin, lifecycle_guard_mixin
+# The checks of every create and write (base), then the mixins: the ticket
+# and its line models inherit them.
+from . import base, incident_phase_mixin, lifecycle_guard_mixin
 
 # isort: split
 from . import helpdesk_ticket_line_mixin

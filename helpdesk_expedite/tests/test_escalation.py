@@ -396,7 +396,7 @@ class TestEscalation(ExpediteCase):
             self.ticket.action_escalate()
 
     def test_unknown_explicit_target(self):
-        with self._raises(UserError, "is not one of"):
+        with self._raises(ValidationError, "does not exist or is not visible"):
             self.ticket.action_escalate(target_id=999_999_999)
 
     # ------------------------------------------------------------------

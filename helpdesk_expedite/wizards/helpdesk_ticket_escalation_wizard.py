@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..models.public_method import public_method
 from .notification import notify_and_close
 
 
@@ -39,6 +40,7 @@ class HelpdeskTicketEscalationWizard(models.TransientModel):
                 wizard.ticket_id._get_escalation_summary() if wizard.ticket_id else ""
             )
 
+    @public_method(access="read", single=True)
     def action_escalate(self):
         self.ensure_one()
         self.ticket_id.action_escalate(target_id=self.target_id.id)
