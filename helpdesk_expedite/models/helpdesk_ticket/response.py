@@ -122,7 +122,24 @@ class HelpdeskTicket(models.Model):
     def action_acknowledge(self):
         """Acknowledge the incident to the customer and the executives, once."""
         tickets = self.filtered(lambda t: not t.acknowledged_date)
-        for ticket in tickets:
+        tickets._check_open_for_acknowledgement()
+        if not tickets:
+            return True
+        tickets._write_acknowledged(fields.Datetime.now())
+        tickets._add_status_updates(
+            {
+                ticket.id: ticket._for_customer()._get_acknowledgement_text()
+                for ticket in tickets
+            },
+            kind="acknowledgement",
+        )
+        tickets._send_customer_mail(
+            "helpdesk_expedite.mail_template_executive_acknowledgement"
+        )
+        return True
+
+    def _check_open_for_acknowledgement(self):
+        for ticket in self:
             if ticket.closed:
                 raise UserError(
                     self.env._(
@@ -130,12 +147,13 @@ class HelpdeskTicket(models.Model):
                         ticket.display_name,
                     )
                 )
-        if not tickets:
-            return True
-        now = fields.Datetime.now()
+
+    def _write_acknowledged(self, now):
+        """Record the acknowledgement, start the update cadence and move
+        unattended tickets to work; tickets with equal changes in one write."""
         in_progress_stages = {}  # (team, stage): the stage work moves to
-        groups = {}  # equal changes: one write
-        for ticket in tickets:
+        groups = {}
+        for ticket in self:
             vals = {
                 "acknowledged_date": now,
                 "last_status_update_date": now,
@@ -149,17 +167,6 @@ class HelpdeskTicket(models.Model):
             groups.setdefault(tuple(sorted(vals.items())), []).append(ticket.id)
         for key, ids in groups.items():
             self.browse(ids).write(dict(key))
-        tickets._add_status_updates(
-            {
-                ticket.id: ticket._for_customer()._get_acknowledgement_text()
-                for ticket in tickets
-            },
-            kind="acknowledgement",
-        )
-        tickets._send_customer_mail(
-            "helpdesk_expedite.mail_template_executive_acknowledgement"
-        )
-        return True
 
     def _get_acknowledgement_text(self):
         self.ensure_one()
