@@ -8,8 +8,10 @@ one, the caller's access to the records, then each argument given a
 ``lifecycle_guard.incident_action`` is a public method that needs write
 access and then may set guarded fields.
 
-Every public method of the add-on carries ``CHECKED``: a test enumerates
-them from the registry and fails on one without it.
+Every public method of the add-on carries ``CHECKED`` and the ``ACCESS``
+it requires: tests enumerate them from the registry and fail on one
+without the checks, or on an action that changes records without
+requiring write access.
 """
 
 import functools
@@ -23,6 +25,9 @@ from ..lib import arguments
 from . import field_values
 
 CHECKED = "_helpdesk_expedite_checks_input"
+# the access a public method requires on its records ("write" for those
+# that change them), read by the test that enumerates them
+ACCESS = "_helpdesk_expedite_access"
 
 
 def refused(error):
@@ -225,6 +230,7 @@ def public_method(access=None, single=False, around=None, when=None, **specs):
             with around() if around else nullcontext():
                 return method(*bound.args, **bound.kwargs)
 
+        setattr(checked, ACCESS, access)
         return mark_checked(checked)
 
     return decorate

@@ -14,7 +14,7 @@ from odoo.tools import mute_logger
 from odoo.addons.helpdesk_expedite.lib import teams_card
 from odoo.addons.helpdesk_expedite.lib.arguments import ArgumentError
 from odoo.addons.helpdesk_expedite.models import field_values
-from odoo.addons.helpdesk_expedite.models.public_method import CHECKED
+from odoo.addons.helpdesk_expedite.models.public_method import ACCESS, CHECKED
 
 from .common import ExpediteCase, ExpediteHttpCase
 
@@ -59,6 +59,28 @@ class TestInputGuards(ExpediteCase):
             }
         )
         self.assertEqual(unchecked, [])
+
+    def test_every_action_that_changes_records_requires_write_access(self):
+        """An ``action_*`` of a stored model changes its records unless it
+        only opens a view (``action_open_*``): it must require write access
+        through its decorator (``incident_action``, or ``public_method``
+        with access="write"), never check it by hand. A wizard's action
+        requires read access to the wizard; the ticket action it calls
+        requires write access to the ticket."""
+        actions = [
+            (model, method, function)
+            for model, method, function in self._addon_public_methods()
+            if method.startswith("action_")
+            and not method.startswith("action_open_")
+            and not self.env[model]._transient
+        ]
+        self.assertGreater(len(actions), 15)
+        without_write = sorted(
+            f"{model}.{method}: {getattr(function, ACCESS, None)!r}"
+            for model, method, function in actions
+            if getattr(function, ACCESS, None) != "write"
+        )
+        self.assertEqual(without_write, [])
 
     def test_every_added_field_refuses_a_value_of_the_wrong_type(self):
         """A value Odoo would fail on late (or store wrongly) is refused up
