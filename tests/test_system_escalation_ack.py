@@ -88,7 +88,8 @@ def test_link_acknowledges_once(odoo_server, target):
     for _attempt in range(2):
         page = session.get(f"{odoo_server.url}{link}", timeout=30)
         assert page.status_code == 200, page.text[:500]
-    assert _escalation(odoo_server, escalation)["state"] == "sent"
+    # queued: this server runs no mail queue, the mail has not left
+    assert _escalation(odoo_server, escalation)["state"] == "queued"
     csrf = CSRF.search(page.text).group(1)
     done = _confirm(session, odoo_server, link, csrf)
     assert done.status_code == 200, done.text[:500]
@@ -132,7 +133,7 @@ def test_altered_link_is_refused(odoo_server, target):
         assert (
             400 <= session.get(f"{odoo_server.url}{url}", timeout=30).status_code < 500
         )
-    assert _escalation(odoo_server, escalation)["state"] == "sent"
+    assert _escalation(odoo_server, escalation)["state"] == "queued"
 
 
 def test_expired_link_is_refused(odoo_server, target):
@@ -145,4 +146,94 @@ def test_expired_link_is_refused(odoo_server, target):
     page = requests.get(f"{odoo_server.url}{link}", timeout=30)
     assert page.status_code == 410
     assert "expired" in page.text
-    assert _escalation(odoo_server, escalation)["state"] == "sent"
+    assert _escalation(odoo_server, escalation)["state"] == "queued"
+
+
+def _other_company_portal_user(odoo_server, refs):
+    """A portal user of another company: (login, password)."""
+    ex = odoo_server.execute
+    stamp = uuid.uuid4().hex[:6]
+    company = ex("res.company", "create", {"name": f"Other school {stamp}"})
+    login = password = f"other-portal-{stamp}"
+    ex(
+        "res.users",
+        "create",
+        {
+            "name": f"Other Portal {stamp}",
+            "login": login,
+            "password": password,
+            "groups_id": [(6, 0, [refs["portal_group"]])],
+            "company_id": company,
+            "company_ids": [(6, 0, [company])],
+        },
+    )
+    return login, password
+
+
+def test_portal_user_of_another_company_is_not_recorded(odoo_server, refs, target):
+    """Finding 19.5: a portal user of another company who opened the link
+    was recorded as the Dev Team's acknowledger; the page could be framed."""
+    _ticket, escalation, link = _escalate(odoo_server, target)
+    login, password = _other_company_portal_user(odoo_server, refs)
+    session = odoo_server.web_session(login, password)
+    page = session.get(f"{odoo_server.url}{link}", timeout=30)
+    assert page.status_code == 200, page.text[:500]
+    for response in (page, session.get(f"{odoo_server.url}{link}x", timeout=30)):
+        assert response.headers.get("X-Frame-Options") == "DENY"
+        assert response.headers.get("Content-Security-Policy") == (
+            "frame-ancestors 'none'"
+        )
+    done = _confirm(session, odoo_server, link, CSRF.search(page.text).group(1))
+    assert done.status_code == 200, done.text[:500]
+    (row,) = odoo_server.execute(
+        "helpdesk.ticket.escalation",
+        "read",
+        [escalation],
+        ["state", "acknowledged_by_id", "acknowledged_by_name"],
+    )
+    assert row["state"] == "acknowledged"
+    assert row["acknowledged_by_id"] is False
+    assert row["acknowledged_by_name"].startswith("Dev Team")
+
+
+def test_sending_again_revokes_the_old_link(odoo_server, target):
+    """Finding 19.5: sending an escalation again left its old link valid,
+    though the refusal page says a resend revokes it."""
+    _ticket, escalation, old_link = _escalate(odoo_server, target)
+    login = password = f"agent-{uuid.uuid4().hex[:6]}"
+    odoo_server.execute(
+        "res.users",
+        "create",
+        {
+            "name": "Resending Agent",
+            "login": login,
+            "password": password,
+            "groups_id": [
+                (6, 0, [odoo_server.ref_id("helpdesk_mgmt.group_helpdesk_user")])
+            ],
+        },
+    )
+    odoo_server.execute(
+        "helpdesk.ticket.escalation",
+        "action_send",
+        [escalation],
+        login=login,
+        password=password,
+    )
+    mails = odoo_server.execute(
+        "mail.mail",
+        "search_read",
+        [("model", "=", "helpdesk.ticket.escalation"), ("res_id", "=", escalation)],
+        fields=["state", "body_html"],
+        order="id",
+    )
+    assert [mail["state"] for mail in mails] == ["cancel", "outgoing"]
+    new_link = html.unescape(LINK.search(mails[-1]["body_html"]).group(1))
+    session = requests.Session()
+    old = session.get(f"{odoo_server.url}{old_link}", timeout=30)
+    assert old.status_code == 403
+    assert "replaced by a newer link" in old.text
+    new_path = urlsplit(new_link)
+    page = session.get(f"{odoo_server.url}{new_path.path}?{new_path.query}", timeout=30)
+    assert page.status_code == 200
+    assert _escalation(odoo_server, escalation)["state"] == "queued"

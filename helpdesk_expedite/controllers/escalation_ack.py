@@ -19,8 +19,11 @@ class EscalationAcknowledgeController(http.Controller):
     is being acknowledged and a confirm button, and changes nothing: mail
     scanners and chat link previewers open links. ``POST`` (with the CSRF
     token of that page) acknowledges. The token is signed, expires, and
-    works once: an acknowledged escalation refuses it. A logged-in user is
-    recorded as the acknowledger; otherwise the target is named.
+    works once: an acknowledged escalation refuses it. A logged-in internal
+    user of the escalation's company is recorded as the acknowledger; anyone
+    else holding the link (a visitor, a portal user, a user of another
+    company) is not: the target is named. No page may be framed by another
+    site (a hidden frame must not get the confirm button clicked).
     """
 
     @http.route(
@@ -35,17 +38,32 @@ class EscalationAcknowledgeController(http.Controller):
     )
     def escalation_acknowledge(self, escalation_id, token=None, **kw):
         env = request.env(user=SUPERUSER_ID, su=True)
+        escalation, verdict = self._judge_link(env, escalation_id, token)
+        if verdict in (ack_token.MALFORMED, ack_token.INVALID):
+            return self._refuse_attempt(verdict)
+        refusal = self._refuse_genuine_link(escalation, verdict)
+        if refusal:
+            return refusal
+        if request.httprequest.method != "POST":
+            return self._page(200, self._confirm_values(escalation, token))
+        return self._acknowledge(escalation)
+
+    @staticmethod
+    def _judge_link(env, escalation_id, token):
+        """(the escalation or an empty recordset, the token's verdict)."""
         escalation = env["helpdesk.ticket.escalation"]
         if 0 < escalation_id <= MAX_ID:
             escalation = escalation.browse(escalation_id).exists()
         if escalation:
-            verdict = escalation._check_acknowledge_token(token)
-        elif ack_token.parse_token(token):
-            verdict = ack_token.INVALID
-        else:
-            verdict = ack_token.MALFORMED
-        if verdict in (ack_token.MALFORMED, ack_token.INVALID):
-            return self._refuse_attempt(verdict)
+            return escalation, escalation._check_acknowledge_token(token)
+        if ack_token.parse_token(token):
+            return escalation, ack_token.INVALID
+        return escalation, ack_token.MALFORMED
+
+    def _refuse_genuine_link(self, escalation, verdict):
+        """The page refusing a genuine link (expired, already used, for an
+        escalation not sent), or None when it may acknowledge."""
+        env = escalation.env
         if verdict == ack_token.EXPIRED:
             return self._page(
                 410,
@@ -69,8 +87,10 @@ class EscalationAcknowledgeController(http.Controller):
                     escalation,
                 ),
             )
-        if request.httprequest.method != "POST":
-            return self._page(200, self._confirm_values(escalation, token))
+        return None
+
+    def _acknowledge(self, escalation):
+        env = escalation.env
         try:
             with env.cr.savepoint():
                 escalation._mark_acknowledged(self._acknowledger(), "link")
@@ -91,7 +111,8 @@ class EscalationAcknowledgeController(http.Controller):
 
     @staticmethod
     def _acknowledger():
-        """The logged-in user, or an empty recordset for a visitor."""
+        """The logged-in user, or an empty recordset for a visitor (the
+        escalation records only a user who answers for it)."""
         user = request.env.user
         if not request.session.uid or user._is_public():
             return user.browse()
@@ -117,16 +138,7 @@ class EscalationAcknowledgeController(http.Controller):
             response.headers["Retry-After"] = str(wait)
             return response
         if verdict == ack_token.MALFORMED:
-            return self._page(
-                400,
-                self._refusal_values(
-                    env._("This acknowledgement link is incomplete or damaged."),
-                    env._(
-                        "Open the link exactly as it was sent, or acknowledge the "
-                        "escalation in Odoo."
-                    ),
-                ),
-            )
+            return self._page(400, self._damaged_values(env))
         # unknown escalation or wrong signature: the same answer
         return self._page(
             403,
@@ -136,6 +148,15 @@ class EscalationAcknowledgeController(http.Controller):
                     "It was altered, or replaced by a newer link when the "
                     "escalation was sent again."
                 ),
+            ),
+        )
+
+    def _damaged_values(self, env):
+        return self._refusal_values(
+            env._("This acknowledgement link is incomplete or damaged."),
+            env._(
+                "Open the link exactly as it was sent, or acknowledge the "
+                "escalation in Odoo."
             ),
         )
 
@@ -203,4 +224,7 @@ class EscalationAcknowledgeController(http.Controller):
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        # never inside another site's frame (clickjacking of the button)
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
         return response

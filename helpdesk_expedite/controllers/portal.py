@@ -214,19 +214,23 @@ class ExpediteCustomerPortal(CustomerPortalHelpdesk):
             with bounded_lock_wait(request.env.cr):
                 ticket_sudo._confirm_resolution("portal", author)
         except LockNotAvailable:
-            return request.make_response(
-                request.env._(
-                    "Your ticket is being updated right now. Please go back and "
-                    "confirm again in a minute."
-                ),
-                headers=[
-                    ("Content-Type", "text/plain; charset=utf-8"),
-                    ("Retry-After", "30"),
-                ],
-                status=503,
-            )
+            return self._ticket_busy_response()
         except UserError:
             return request.redirect(
                 portal_url_with_message(ticket_sudo, "not_resolved", access_token)
             )
         return request.redirect(portal_ticket_url(ticket_sudo, access_token))
+
+    def _ticket_busy_response(self):
+        """503 with Retry-After: another request holds the ticket."""
+        return request.make_response(
+            request.env._(
+                "Your ticket is being updated right now. Please go back and "
+                "confirm again in a minute."
+            ),
+            headers=[
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Retry-After", "30"),
+            ],
+            status=503,
+        )

@@ -6,10 +6,13 @@ so every rule can be tested quickly and exhaustively without a database.
 
 from . import (
     ack_token,
+    arguments,
     classification,
+    commands,
     escalation_summary,
     http_cache,
     incident,
+    mail_failure,
     mail_headers,
     matching,
     monitoring,

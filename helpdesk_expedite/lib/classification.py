@@ -71,6 +71,11 @@ def matched_conditions(rule, facts, _=identity):
 
 def _threshold_checks(rule, facts, _):
     """(holds, explanation) of each numeric condition the rule uses."""
+    return _size_checks(rule, facts, _) + _spread_checks(rule, facts, _)
+
+
+def _size_checks(rule, facts, _):
+    """How many users fail, and how often."""
     checks = []
     if rule.affected_users_over:
         checks.append(
@@ -94,6 +99,12 @@ def _threshold_checks(rule, facts, _):
                 ),
             )
         )
+    return checks
+
+
+def _spread_checks(rule, facts, _):
+    """How far the failure spreads: groups and linked reports."""
+    checks = []
     if rule.min_groups:
         checks.append(
             (

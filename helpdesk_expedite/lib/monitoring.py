@@ -81,15 +81,24 @@ def parse_check(payload):
             if not isinstance(payload[flag], bool):
                 raise ValueError(f"{flag} must be true or false.")
             values[flag] = payload[flag]
-    note = payload.get("note")
-    if note is not None:
-        if not isinstance(note, str):
-            raise ValueError("note must be a string.")
-        if len(note) > MAX_NOTE_CHARS:
-            raise ValueError(f"note must be at most {MAX_NOTE_CHARS} characters.")
-        # PostgreSQL text cannot hold NUL characters.
-        values["note"] = note.replace("\x00", "")
+    if payload.get("note") is not None:
+        values["note"] = _parse_note(payload["note"])
     return values
+
+
+def _parse_note(note):
+    if not isinstance(note, str):
+        raise ValueError("note must be a string.")
+    if len(note) > MAX_NOTE_CHARS:
+        raise ValueError(f"note must be at most {MAX_NOTE_CHARS} characters.")
+    # PostgreSQL text cannot hold NUL characters, nor UTF-8 lone
+    # surrogates: a probe's NUL is dropped, broken text refused
+    note = note.replace("\x00", "")
+    try:
+        note.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("note must be valid Unicode text.") from None
+    return note
 
 
 EXAMPLE_CHECK = {

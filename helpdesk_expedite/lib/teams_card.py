@@ -23,7 +23,9 @@ def escape_text(text, limit=None):
     ``limit`` truncates the text (before escaping) with an ellipsis.
     Ordinary punctuation such as "20 + 18 = 38" or "WEB102-HN" is kept.
     """
-    text = str(text or "")
+    # Markdown ends a line at CR LF, LF or a lone CR: a list or heading
+    # marker after a CR starts a line too
+    text = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
     if limit and len(text) > limit:
         text = text[: limit - 1] + "…"
     text = _INLINE_SPECIALS.sub(r"\\\1", text)

@@ -1,5 +1,6 @@
-# The mixins first: the ticket and its line models inherit them.
-from . import incident_phase_mixin, lifecycle_guard_mixin
+# The checks of every create and write (base), then the mixins: the ticket
+# and its line models inherit them.
+from . import base, incident_phase_mixin, lifecycle_guard_mixin
 
 # isort: split
 from . import helpdesk_ticket_line_mixin
@@ -26,6 +27,7 @@ from . import (
     helpdesk_ticket_team,
     ir_mail_server,
     ir_rule,
+    mail_mail,
     res_company,
     res_config_settings,
 )

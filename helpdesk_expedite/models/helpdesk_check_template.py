@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .company_links import check_same_company
 
 
 class HelpdeskCheckTemplate(models.Model):
@@ -18,6 +20,10 @@ class HelpdeskCheckTemplate(models.Model):
     )
     company_id = fields.Many2one("res.company")
     active = fields.Boolean(default=True)
+
+    @api.constrains("company_id", "team_ids")
+    def _check_team_companies(self):
+        check_same_company(self, "team_ids")
 
     def _applies_to(self, ticket):
         self.ensure_one()

@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize
 
 from ..lib import webhook_safety
+from .company_links import check_same_company
 from .constants import ALLOWED_HOSTS_PARAM, ESCALATION_CHANNELS, MANAGER_GROUP
 
 
@@ -83,6 +84,10 @@ class HelpdeskEscalationTarget(models.Model):
                     problem=problem,
                 )
             )
+
+    @api.constrains("company_id", "partner_ids")
+    def _check_recipient_companies(self):
+        check_same_company(self, "partner_ids")
 
     @api.model
     def _get_webhook_url_problem(self, url):

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..lib.classification import Rule
+from .company_links import check_same_company
 from .constants import CLASS_OF_SERVICE
 
 
@@ -82,6 +83,10 @@ class HelpdeskExpediteRule(models.Model):
                         "Rule %s: the update interval cannot be negative.", rule.name
                     )
                 )
+
+    @api.constrains("company_id", "team_ids")
+    def _check_team_companies(self):
+        check_same_company(self, "team_ids")
 
     @api.model
     def _get_classification_rules(self, companies):

@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError
 from ..lib import status_page
 from .constants import COMPONENT_STATUSES, MANAGER_GROUP
 from .lifecycle_guard import check_guarded_fields
+from .public_method import Instance, Text, Values, ValuesList, public_method
 
 
 class HelpdeskStatusComponent(models.Model):
@@ -121,6 +122,7 @@ class HelpdeskStatusComponent(models.Model):
             self.env.add_to_compute(self._fields["status"], components)
             components.flush_recordset(["status"])
 
+    @public_method(vals_list=ValuesList())
     @api.model_create_multi
     def create(self, vals_list):
         check_guarded_fields(self, vals_list)
@@ -129,6 +131,7 @@ class HelpdeskStatusComponent(models.Model):
         components._touch_page()
         return components
 
+    @public_method(vals=Values())
     def write(self, vals):
         check_guarded_fields(self, [vals])
         self._check_manual_status_allowed([vals])
@@ -137,12 +140,16 @@ class HelpdeskStatusComponent(models.Model):
         (companies | self.company_id)._status_page_bump()
         return result
 
+    @public_method()
     def unlink(self):
         companies = self.company_id
         result = super().unlink()
         companies._status_page_bump()
         return result
 
+    @public_method(
+        field_name=Text(), translations=Instance(dict), digest=Text(required=False)
+    )
     def update_field_translations(self, field_name, translations, digest=None):
         result = super().update_field_translations(
             field_name, translations, digest=digest

@@ -3,6 +3,8 @@ from collections import Counter
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .public_method import Values, ValuesList, public_method
+
 
 class HelpdeskTicketImpactLine(models.Model):
     _name = "helpdesk.ticket.impact.line"
@@ -48,12 +50,14 @@ class HelpdeskTicketImpactLine(models.Model):
                     )
                 )
 
+    @public_method(vals_list=ValuesList())
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
         lines.ticket_id._classify_if_direct()
         return lines
 
+    @public_method(vals=Values())
     def write(self, vals):
         tickets = self.ticket_id
         res = super().write(vals)
@@ -61,6 +65,7 @@ class HelpdeskTicketImpactLine(models.Model):
             (tickets | self.ticket_id)._classify_if_direct()
         return res
 
+    @public_method()
     def unlink(self):
         tickets = self.ticket_id
         res = super().unlink()

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from .lifecycle_guard import check_guarded_fields, writing_as_system
+from .public_method import Values, ValuesList, public_method
 
 MANAGER_GROUP = "helpdesk_mgmt.group_helpdesk_manager"
 
@@ -45,11 +46,13 @@ class HelpdeskTicketLineMixin(models.AbstractModel):
         related="ticket_id.company_id", store=True, precompute=True
     )
 
+    @public_method(vals_list=ValuesList())
     @api.model_create_multi
     def create(self, vals_list):
         check_guarded_fields(self, vals_list)
         return super().create([self._with_system_values(vals) for vals in vals_list])
 
+    @public_method(vals=Values())
     def write(self, vals):
         check_guarded_fields(
             self, [vals], self._get_guarded_fields() | self._fixed_fields
@@ -58,6 +61,7 @@ class HelpdeskTicketLineMixin(models.AbstractModel):
             self._evidence()._check_evidence_change(self._evidence_fields & vals.keys())
         return super().write(self._with_system_values(vals))
 
+    @public_method()
     def unlink(self):
         evidence = self._evidence()
         if evidence:

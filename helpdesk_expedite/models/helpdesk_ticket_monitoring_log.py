@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_datetime
 
+from .public_method import ValuesList, public_method
+
 
 class HelpdeskTicketMonitoringLog(models.Model):
     """One observation during the post-fix monitoring window."""
@@ -50,6 +52,7 @@ class HelpdeskTicketMonitoringLog(models.Model):
                     )
                 )
 
+    @public_method(vals_list=ValuesList())
     @api.model_create_multi
     def create(self, vals_list):
         logs = super().create(vals_list)

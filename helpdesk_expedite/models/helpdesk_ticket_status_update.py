@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import format_datetime
 
 from .constants import STATUS_PHASES
+from .public_method import Values, ValuesList, public_method
 
 # what the public status page shows of an update
 PUBLIC_FIELDS = frozenset({"is_public", "body", "date", "public_status"})
@@ -60,6 +61,7 @@ class HelpdeskTicketStatusUpdate(models.Model):
                 update.ticket_id.sudo().status_phase if update.ticket_id else False
             )
 
+    @public_method(vals_list=ValuesList())
     @api.model_create_multi
     def create(self, vals_list):
         updates = super().create(vals_list)
@@ -72,12 +74,14 @@ class HelpdeskTicketStatusUpdate(models.Model):
                 ticket._on_status_public_update(posted)
         return updates
 
+    @public_method(vals=Values())
     def write(self, vals):
         result = super().write(vals)
         if PUBLIC_FIELDS & vals.keys():
             self.ticket_id._status_page_touch()
         return result
 
+    @public_method()
     def unlink(self):
         tickets = self.ticket_id
         result = super().unlink()

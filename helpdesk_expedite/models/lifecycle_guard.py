@@ -8,11 +8,12 @@ them from callers and the add-on's actions write them inside
 record's context, because an RPC caller can set any context key.
 """
 
-import functools
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from odoo.exceptions import AccessError
+
+from .public_method import public_method
 
 
 def context_flag(name):
@@ -42,17 +43,13 @@ def writing_as_system(env):
     return env.su or _system_write_raised()
 
 
-def incident_action(method):
-    """Decorate a public action that changes incident records: the caller
-    must be allowed to write them, then the action may set guarded fields."""
-
-    @functools.wraps(method)
-    def action(self, *args, **kwargs):
-        self.check_access("write")
-        with system_write():
-            return method(self, *args, **kwargs)
-
-    return action
+def incident_action(method=None, **specs):
+    """Decorate a public action that changes incident records: its input is
+    checked (``public_method``, ``specs`` for its arguments), the caller
+    must be allowed to write the records, then the action may set guarded
+    fields. Used bare (``@incident_action``) or with specs."""
+    decorate = public_method(access="write", around=system_write, **specs)
+    return decorate(method) if method else decorate
 
 
 def check_guarded_fields(model, vals_list, guarded=None):

@@ -1,6 +1,7 @@
 from odoo import api, models
 
 from .lifecycle_guard import check_guarded_defaults
+from .public_method import Names, public_method
 
 
 class HelpdeskExpediteGuardedMixin(models.AbstractModel):
@@ -19,6 +20,7 @@ class HelpdeskExpediteGuardedMixin(models.AbstractModel):
         return self._guarded_fields
 
     @api.model
+    @public_method(fields_list=Names())
     def default_get(self, fields_list):
         check_guarded_defaults(self)
         return super().default_get(fields_list)

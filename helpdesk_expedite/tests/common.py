@@ -14,11 +14,13 @@
 
 import functools
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from hypothesis import HealthCheck, settings
 
 from odoo import Command, http
+from odoo.modules import module
 from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -248,6 +250,16 @@ class ExpediteCase(BaseCommon, MailCase):
     def at(self, when):
         """Freeze the clock and the transaction timestamp (create_date)."""
         return frozen_at(self.env, when)
+
+    @staticmethod
+    def _send_escalation_mails(escalations):
+        """What Odoo's mail queue does after the commit: send the queued
+        mails of these escalations, in Odoo's test mode (no SMTP server is
+        contacted; Odoo's runner sets the mode, pytest does not)."""
+        mails = escalations.sudo().mail_id.filtered(lambda m: m.state == "outgoing")
+        with patch.object(module, "current_test", module.current_test or "test"):
+            mails.send()
+        return mails
 
     @staticmethod
     def _notes(ticket, text):

@@ -45,11 +45,16 @@ def peer_env(dbname):
     # tests: the peer's are helpdesk_mgmt's, not ours
     with patch.dict(config.options, {"test_enable": False}):
         registry = Registry(peer)
-    with registry.cursor() as cr:
-        try:
-            yield api.Environment(cr, SUPERUSER_ID, {"tracking_disable": False})
-        finally:
-            cr.rollback()
+    try:
+        with registry.cursor() as cr:
+            try:
+                yield api.Environment(cr, SUPERUSER_ID, {"tracking_disable": False})
+            finally:
+                cr.rollback()
+    finally:
+        # Odoo's runner reports on every registry loaded in the process, and
+        # this one ran no tests (it has no report): unload it
+        Registry.delete(peer)
 
 
 def count_queries(env, operation):

@@ -3,7 +3,13 @@ receives: the network edge of the mail tests. Messages reach it through
 Python's smtplib, as Odoo's ``ir.mail_server.send_email`` sends them.
 
 It offers 8BITMIME but not SMTPUTF8, as many relays do: non-ASCII headers
-then travel as RFC 2047 encoded words.
+then travel as RFC 2047 encoded words. It can also answer recipients with a
+temporary or permanent refusal (``rcpt_reply``), and be taken down (its port
+closed: connections refused) and brought back on the same port.
+
+Odoo's test mode does not talk to SMTP servers: either send through
+``SmtpSink.send``, or lift the mode for a block with ``real_smtp()``, as
+Odoo's own mail tests do, and point an outgoing mail server at the sink.
 """
 
 import email
@@ -11,9 +17,16 @@ import email.policy
 import smtplib
 import socketserver
 import threading
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from odoo.modules import module
 
 MAX_COMMANDS = 1000  # per connection
 MAX_LINES = 100_000  # per message
+ACCEPT = "250 2.1.5 OK"
+DEFER = "451 4.3.0 Mailbox busy, try again later"
+REJECT = "550 5.1.1 No such user here"
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -32,6 +45,8 @@ class _Handler(socketserver.StreamRequestHandler):
         return b"".join(lines)
 
     def handle(self):
+        sink = self.server.sink
+        recipients = []
         self._reply("220 sink ready")
         for _i in range(MAX_COMMANDS):
             line = self.rfile.readline(1 << 16)
@@ -40,14 +55,21 @@ class _Handler(socketserver.StreamRequestHandler):
             verb = line[:4].upper()
             if verb == b"EHLO":
                 self.wfile.write(b"250-sink\r\n250 8BITMIME\r\n")
+            elif verb == b"RCPT":
+                reply = sink.rcpt_reply
+                if reply.startswith("2"):
+                    recipients.append(line[8:].decode().strip(" <>\r\n"))
+                self._reply(reply)
             elif verb == b"DATA":
                 self._reply("354 go ahead")
-                self.server.received.append(self._read_data())
+                sink.received.append(self._read_data())
+                sink.recipients.append(recipients)
+                recipients = []
                 self._reply("250 queued")
             elif verb == b"QUIT":
                 self._reply("221 bye")
                 return
-            else:  # HELO, MAIL, RCPT, RSET, NOOP
+            else:  # HELO, MAIL, RSET, NOOP
                 self._reply("250 OK")
 
 
@@ -58,32 +80,48 @@ class _Server(socketserver.ThreadingTCPServer):
 
 class SmtpSink:
     """``with SmtpSink() as sink: sink.send(env, message)``; then
-    ``sink.parsed()`` gives the received messages, parsed back."""
+    ``sink.parsed()`` gives the received messages, parsed back, and
+    ``sink.recipients`` the accepted recipients of each."""
 
     def __init__(self):
-        self.server = _Server(("127.0.0.1", 0), _Handler)
-        self.server.received = []
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.received = []
+        self.recipients = []
+        self.rcpt_reply = ACCEPT
+        self.server = None
+        self.thread = None
+        self.port = 0
 
     def __enter__(self):
-        self.thread.start()
+        self.up()
         return self
 
     def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(10)
+        self.down()
 
-    @property
-    def received(self):
-        return self.server.received
+    def up(self):
+        """Listen (again, on the same port once it had one)."""
+        if self.server is None:
+            self.server = _Server(("127.0.0.1", self.port), _Handler)
+            self.server.sink = self
+            self.port = self.server.server_address[1]
+            self.thread = threading.Thread(
+                target=self.server.serve_forever, daemon=True
+            )
+            self.thread.start()
+
+    def down(self):
+        """Close the port: connections are refused until ``up()``."""
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join(10)
+            self.server = None
 
     def send(self, env, message):
         """Send ``message`` (an email.message.EmailMessage built by Odoo's
         ``build_email``) as ``ir.mail_server.send_email`` does, through a
         real SMTP connection; Odoo skips this step while tests run."""
-        host, port = self.server.server_address
-        with smtplib.SMTP(host, port, timeout=30) as smtp:
+        with smtplib.SMTP("127.0.0.1", self.port, timeout=30) as smtp:
             smtp_from, smtp_to, message = env["ir.mail_server"]._prepare_email_message(
                 message, smtp
             )
@@ -94,3 +132,10 @@ class SmtpSink:
             email.message_from_bytes(raw, policy=email.policy.default)
             for raw in self.received
         ]
+
+
+@contextmanager
+def real_smtp():
+    """Odoo's test mode lifted: mails go to the configured mail server."""
+    with patch.object(module, "current_test", False):
+        yield

@@ -231,6 +231,9 @@ class TestEscalation(ExpediteCase):
         tickets = self.ticket | other
         with self.mock_mail_gateway():
             tickets.action_escalate()
+            # queued until the mail queue has sent the mails
+            self.assertEqual(set(tickets.escalation_ids.mapped("state")), {"queued"})
+            self._send_escalation_mails(tickets.escalation_ids)
         for ticket in tickets:
             self.assertEqual(len(ticket.escalation_ids), 1)
             self.assertEqual(ticket.escalation_ids.state, "sent")
@@ -246,6 +249,7 @@ class TestEscalation(ExpediteCase):
         sent = fields.Datetime.now()
         with self.mock_mail_gateway(), freeze_time(sent):
             self.ticket.action_escalate()
+            self._send_escalation_mails(self.ticket.escalation_ids)
         escalation = self.ticket.escalation_ids
         self.assertEqual(escalation.sent_date, sent)
         with freeze_time(sent + timedelta(minutes=12)):
@@ -273,6 +277,7 @@ class TestEscalation(ExpediteCase):
         third = self._create_scenario_ticket(name="Third outage")
         with self.mock_mail_gateway(), freeze_time(sent):
             (self.ticket | other | third).action_escalate()
+            self._send_escalation_mails((self.ticket | other | third).escalation_ids)
         first, second = (self.ticket | other).escalation_ids
         with freeze_time(sent + timedelta(minutes=12)):
             first.action_mark_acknowledged()
@@ -306,8 +311,10 @@ class TestEscalation(ExpediteCase):
         sent = fields.Datetime.now() - timedelta(hours=1)
         with self.mock_mail_gateway(), freeze_time(sent):
             self.ticket.action_escalate()
+            self._send_escalation_mails(self.ticket.escalation_ids)
         with self.mock_mail_gateway(), freeze_time(sent + timedelta(minutes=1)):
             self.ticket.action_escalate(target_id=on_call.id)
+            self._send_escalation_mails(self.ticket.escalation_ids)
         answered = self.ticket.escalation_ids.filtered(lambda e: e.target_id == on_call)
         with freeze_time(sent + timedelta(minutes=6)):
             answered.action_mark_acknowledged()
@@ -329,7 +336,7 @@ class TestEscalation(ExpediteCase):
         with self.mock_mail_gateway():
             (email | teams).action_retry()
             self.assertFalse(self._escalation_mails())
-        self.assertEqual(email.state, "sent")
+        self.assertEqual(email.state, "queued")  # not failed: left alone
         self.assertEqual(teams.state, "queued")
         self.assertEqual(teams.attempt_count, 0)
         self.assertFalse(teams.last_error)
@@ -389,7 +396,7 @@ class TestEscalation(ExpediteCase):
             self.ticket.action_escalate()
 
     def test_unknown_explicit_target(self):
-        with self._raises(UserError, "is not one of"):
+        with self._raises(ValidationError, "does not exist or is not visible"):
             self.ticket.action_escalate(target_id=999_999_999)
 
     # ------------------------------------------------------------------

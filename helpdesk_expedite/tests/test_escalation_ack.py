@@ -9,8 +9,8 @@ import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from odoo import fields
-from odoo.tests import freeze_time, tagged
+from odoo import Command, fields
+from odoo.tests import freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.helpdesk_expedite.lib import ack_token
@@ -30,9 +30,11 @@ class TestEscalationAcknowledgeLink(ExpediteHttpCase):
         cls.sent = fields.Datetime.now() - timedelta(minutes=12)
         with freeze_time(cls.sent):
             cls.ticket.action_escalate()
+            cls._send_escalation_mails(cls.ticket.escalation_ids)
         cls.escalation = cls.ticket.escalation_ids
         cls.other_ticket = cls._create_ticket(name="Another outage")
         cls.other_ticket.action_escalate()
+        cls._send_escalation_mails(cls.other_ticket.escalation_ids)
         cls.other_escalation = cls.other_ticket.escalation_ids
 
     def setUp(self):
@@ -75,6 +77,23 @@ class TestEscalationAcknowledgeLink(ExpediteHttpCase):
             escalation.acknowledged_via,
         )
 
+    def _assert_not_frameable(self, response):
+        self.assertEqual(response.headers.get("X-Frame-Options"), "DENY")
+        self.assertEqual(
+            response.headers.get("Content-Security-Policy"), "frame-ancestors 'none'"
+        )
+
+    def _other_company_user(self, login, group):
+        """A user of another company only, logged in; password = login."""
+        company = self.env["res.company"].create({"name": f"Other school {login}"})
+        return new_test_user(
+            self.env,
+            login=login,
+            groups=group,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+
     def _ack_notes(self):
         self.ticket.invalidate_recordset()
         return self._notes(self.ticket, "acknowledged the escalation")
@@ -100,6 +119,7 @@ class TestEscalationAcknowledgeLink(ExpediteHttpCase):
         self.assertIn("o_escalation_ack_form", response.text)
         self.assertEqual(response.headers["Cache-Control"], "no-store")
         self.assertEqual(response.headers["Referrer-Policy"], "no-referrer")
+        self._assert_not_frameable(response)
         self.assertEqual(self._state(), before)
         self.assertEqual(before[0], "sent")
         self.assertFalse(self._ack_notes())
@@ -138,6 +158,48 @@ class TestEscalationAcknowledgeLink(ExpediteHttpCase):
             (state, user, name, via),
             ("acknowledged", self.agent, "Trung Agent", "link"),
         )
+
+    def test_portal_user_of_another_company_is_not_recorded(self):
+        """Finding 19.5: whoever is logged in was recorded as the acknowledger."""
+        self._other_company_user("ack_portal_other", "base.group_portal")
+        self.authenticate("ack_portal_other", "ack_portal_other")
+        path, token = self._path_and_token()
+        response = self._post(path, token)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertNotIn("Ack_Portal_Other", response.text)
+        state, _date, user, name, via = self._state()
+        self.assertEqual(
+            (state, user, name, via),
+            ("acknowledged", self.env["res.users"], "Dev Team (test)", "link"),
+        )
+        (note,) = self._ack_notes()
+        self.assertIn("Dev Team (test) acknowledged", note.body)
+        self.assertNotEqual(note.author_id.name, "ack_portal_other")
+
+    def test_internal_user_of_another_company_is_not_recorded(self):
+        user = self._other_company_user("ack_internal_other", "base.group_user")
+        self.authenticate("ack_internal_other", "ack_internal_other")
+        path, token = self._path_and_token()
+        self.assertEqual(self._post(path, token).status_code, 200)
+        state, _date, recorded, name, _via = self._state()
+        self.assertEqual((state, name), ("acknowledged", "Dev Team (test)"))
+        self.assertNotEqual(recorded, user)
+        self.assertFalse(recorded)
+
+    def test_no_page_can_be_framed(self):
+        path, token = self._path_and_token()
+        bad = token[:-1] + ("0" if token[-1] != "0" else "1")
+        expired = self.escalation._get_acknowledge_token(
+            expires=fields.Datetime.now() - timedelta(minutes=1)
+        )
+        for response in (
+            self._get(path, bad),  # refused: 403
+            self._get(path),  # damaged: 400
+            self._get(path, expired),  # expired: 410
+            self._post(path, token),  # done: 200
+            self._get(path, token),  # already acknowledged: 410
+        ):
+            self._assert_not_frameable(response)
 
     def test_acknowledged_in_odoo_refuses_the_link(self):
         path, token = self._path_and_token()
@@ -197,12 +259,28 @@ class TestEscalationAcknowledgeLink(ExpediteHttpCase):
                 self.assertNotIn(self.ticket.number, response.text)
         self.assertEqual((self._state(), self._state(self.other_escalation)), before)
 
+    def test_sending_again_revokes_earlier_links(self):
+        """Finding 19.5: action_send of an escalation not yet acknowledged
+        (failed, or still queued) sent it again with the old links valid."""
+        path = self._path_and_token()[0]
+        for state in ("failed", "queued"):
+            # as the mail gateway or the delivery would have recorded it
+            self.escalation.sudo().write({"state": state})
+            old_token = self._path_and_token()[1]
+            self.assertEqual(self._get(path, old_token).status_code, 200)
+            self.escalation.with_user(self.agent).action_send()
+            self.assertEqual(self._get(path, old_token).status_code, 403, state)
+            self.assertEqual(self._post(path, old_token).status_code, 403, state)
+            new_token = self._path_and_token()[1]
+            self.assertEqual(self._get(path, new_token).status_code, 200, state)
+        self.assertNotEqual(self._state()[0], "acknowledged")
+
     def test_resend_revokes_earlier_links(self):
         path, old_token = self._path_and_token()
         # the delivery failed (as the mail gateway would record it); resent
         self.escalation.sudo().write({"state": "failed"})
         self.escalation.action_retry()
-        self.assertEqual(self.escalation.state, "sent")
+        self.assertEqual(self.escalation.state, "queued")  # a new mail
         self.assertEqual(self._get(path, old_token).status_code, 403)
         _path, new_token = self._path_and_token()
         self.assertEqual(self._get(path, new_token).status_code, 200)

@@ -22,6 +22,7 @@ class TestEvidence(ExpediteCase):
         super().setUpClass()
         cls.ticket = cls._create_scenario_ticket()
         cls.ticket.action_escalate(cls.dev_team.id)  # its mail is queued
+        cls._send_escalation_mails(cls.ticket.escalation_ids)  # then sent
         cls._resolve(cls.ticket)
         cls.ticket.action_log_monitoring(100.0, note="Clean")
         cls.ticket.monitoring_end_date = fields.Datetime.now() - timedelta(minutes=1)

@@ -2,6 +2,7 @@
 
 import json
 import operator
+import re
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -215,6 +216,8 @@ class TestTeamsCard(PureCase):
         ("a_b `c` ~d~ & e", r"a\_b \`c\` \~d\~ \& e"),
         ("back\\slash", r"back\\slash"),
         ("- item\n# title\n1. first", "\\- item\n\\# title\n1\\. first"),
+        # a lone CR ends a line too (issue 19, finding 6)
+        ("a\r- item\r# title\r\n1. first", "a\n\\- item\n\\# title\n1\\. first"),
         ("20 + 18 + 15 = 53", "20 + 18 + 15 = 53"),
         ("WEB102-HN: 100% (3.5)", "WEB102-HN: 100% (3.5)"),
         ("{{DATE(2025-01-01T00:00:00Z)}}", "{\u200b{DATE(2025-01-01T00:00:00Z)}}"),
@@ -336,6 +339,13 @@ class TestTeamsCard(PureCase):
             self.assertNotIn(char, "*_`~[]<>&")
             index += 1
         self.assertNotIn("{{", escaped)
+
+    @PROPERTY
+    @given(st.text(alphabet="-+#0123456789.) \r\na", max_size=60))
+    def test_escape_text_leaves_no_line_marker_after_any_line_end(self, text):
+        """Markdown starts a line after LF, CR LF and a lone CR alike."""
+        for line in re.split(r"\r\n|\r|\n", teams_card.escape_text(text)):
+            self.assertIsNone(re.match(r"[ \t]*([-+#]|[0-9]+[.)])", line), line)
 
 
 def _sign(expiry):

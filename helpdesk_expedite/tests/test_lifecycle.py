@@ -26,6 +26,7 @@ class TestIncidentLifecycle(ExpediteCase):
         # 09:04 escalation to the Dev Team with the structured note.
         with self.at(minutes(4)), self.mock_mail_gateway():
             ticket.action_escalate()
+            self._send_escalation_mails(ticket.escalation_ids)
         escalation = ticket.escalation_ids
         self.assertEqual(escalation.state, "sent")
         self.assertIn("20 + 18 + 15 = 53", escalation.summary)

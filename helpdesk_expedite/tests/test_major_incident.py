@@ -149,8 +149,9 @@ class TestLinking(MajorIncidentCase):
             self._ticket_vals(groups=[], name="Mine", user_id=own_agent.id)
         )
         as_own = mine.with_user(own_agent)
-        # the major incident is another agent's: invisible to him
-        with self.assertRaises(AccessError):
+        # the major incident is another agent's: invisible to him, it
+        # answers as an id that does not exist (issue 19, finding 6)
+        with self.assertRaisesRegex(ValidationError, "not visible to you"):
             as_own.action_link_to_major_incident(self.major.id)
         # and he cannot link someone else's ticket either
         with self.assertRaises(AccessError):

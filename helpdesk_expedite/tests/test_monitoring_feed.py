@@ -268,7 +268,8 @@ class TestMonitoringFeed(ExpediteHttpCase):
         self._assert_values_refused("manual_test_ok", "yes", 1)
         self._assert_values_refused("recurrence", "false", None)
         too_long = "x" * (monitoring.MAX_NOTE_CHARS + 1)
-        self._assert_values_refused("note", 12, ["a"], too_long)
+        # a lone surrogate (JSON "\ud800"): UTF-8 cannot store it, a 500 before
+        self._assert_values_refused("note", 12, ["a"], too_long, "probe \ud800")
 
     def test_note_with_nul_character(self):
         """PostgreSQL refuses NUL in text: it must not turn into a 500."""

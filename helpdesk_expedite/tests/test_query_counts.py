@@ -50,7 +50,7 @@ WRITE_FACT_STAYS_STANDARD = 4
 WRITE_LINES_BECOMES_EXPEDITE = 28
 PORTAL_INCIDENT_PANEL = 4  # the Expedite page over an ordinary one
 # the add-on's own queries
-WATCHDOG_NOTHING_DUE = 4  # also looks for ticket mails to queue again
+WATCHDOG_NOTHING_DUE = 3  # counts overdue tickets, ended windows, mails to queue again
 DASHBOARD_COUNTERS = 1
 
 

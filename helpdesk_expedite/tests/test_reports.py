@@ -363,6 +363,7 @@ class TestIncidentReports(ExpediteHttpCase):
         ticket = self.ticket.with_context(tz="Asia/Ho_Chi_Minh")
         self.ticket = ticket
         ticket.action_escalate(self.dev_team.id)
+        self._send_escalation_mails(ticket.escalation_ids)
         ticket.escalation_ids.action_mark_acknowledged()
         ticket.action_log_monitoring(97.5, 2, False, False, "Slow but up")
         plain = self._create_ticket(groups=[], name="Printer jam", failure_rate=0)

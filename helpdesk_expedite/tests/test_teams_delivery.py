@@ -447,6 +447,7 @@ class TestTeamsDelivery(ExpediteCase):
         self._deliver_failing()
         self.assertEqual(self.teams.received, [])
         self.assertEqual(escalation.state, "failed")
+        self.assertEqual(escalation.attempt_count, 1)  # the attempts made
         self.assertIn("cannot fit", escalation.last_error)
         self.assertTrue(
             self.ticket.activity_ids.filtered(lambda a: "failed" in a.summary)

@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from ..models.public_method import Values, ValuesList, public_method
+
 
 class HelpdeskExpediteWizardMixin(models.AbstractModel):
     """Base of the add-on's wizards: a wizard shows and acts on records its
@@ -18,12 +20,14 @@ class HelpdeskExpediteWizardMixin(models.AbstractModel):
     _name = "helpdesk.expedite.wizard.mixin"
     _description = "Helpdesk Expedite Wizard"
 
+    @public_method(vals_list=ValuesList())
     @api.model_create_multi
     def create(self, vals_list):
         wizards = super().create(vals_list)
         wizards._check_referenced_records_readable()
         return wizards
 
+    @public_method(vals=Values())
     def write(self, vals):
         result = super().write(vals)
         self._check_referenced_records_readable()

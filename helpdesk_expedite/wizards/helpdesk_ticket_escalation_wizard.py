@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..models.public_method import public_method
 from .notification import notify_and_close
 
 
@@ -39,13 +40,18 @@ class HelpdeskTicketEscalationWizard(models.TransientModel):
                 wizard.ticket_id._get_escalation_summary() if wizard.ticket_id else ""
             )
 
+    @public_method(access="read", single=True)
     def action_escalate(self):
         self.ensure_one()
         self.ticket_id.action_escalate(target_id=self.target_id.id)
         escalation = self.ticket_id.escalation_ids.sorted("id")[-1:]
+        queued = {
+            "email": self.env._("queued for sending by email"),
+            "teams": self.env._("queued for Microsoft Teams"),
+        }
         outcome = {
             "sent": self.env._("sent by email"),
-            "queued": self.env._("queued for Microsoft Teams"),
+            "queued": queued.get(escalation.channel),
             "failed": self.env._("not delivered: %s", escalation.last_error or ""),
         }.get(escalation.state, escalation.state)
         return notify_and_close(

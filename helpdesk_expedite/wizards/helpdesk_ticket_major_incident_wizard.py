@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..models.public_method import public_method
 from .notification import notify_and_close
 
 
@@ -36,6 +37,7 @@ class HelpdeskTicketMajorIncidentWizard(models.TransientModel):
         for wizard in self:
             wizard.company_id = wizard.ticket_ids.company_id[:1]
 
+    @public_method(access="read", single=True)
     def action_link(self):
         self.ensure_one()
         self.ticket_ids.action_link_to_major_incident(self.major_incident_id.id)

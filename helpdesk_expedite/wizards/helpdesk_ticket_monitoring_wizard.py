@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from ..models.public_method import public_method
 from .notification import notify_and_close
 
 
@@ -15,6 +16,7 @@ class HelpdeskTicketMonitoringWizard(models.TransientModel):
     recurrence = fields.Boolean(string="Incident Recurred")
     note = fields.Text()
 
+    @public_method(access="read", single=True)
     def action_log(self):
         self.ensure_one()
         self.ticket_id.action_log_monitoring(

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..models.public_method import public_method
 from .notification import notify_and_close
 
 
@@ -46,6 +47,7 @@ class HelpdeskTicketStatusUpdateWizard(models.TransientModel):
                 else False
             )
 
+    @public_method(access="read", single=True)
     def action_send(self):
         self.ensure_one()
         self.ticket_id.action_post_status_update(self.body, is_public=self.is_public)

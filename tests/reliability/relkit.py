@@ -1,8 +1,8 @@
 """Building blocks of the reliability suite (no Odoo import).
 
 - ``SmtpSink``: a small SMTP server on 127.0.0.1 that keeps every message it
-  accepts and can be taken down (connections refused) and brought back on
-  the same port.
+  accepts, can refuse given recipients (a 4xx or 5xx reply), and can be
+  taken down (connections refused) and brought back on the same port.
 - ``TeamsStandIn``: an HTTP endpoint on 127.0.0.1 that takes Teams cards and
   can be told to misbehave (500, 429 + Retry-After, stall past the client's
   timeout, a slow body, refuse connections, hold an answer until released).
@@ -91,8 +91,13 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                 envelope = {"from": line[10:].strip(), "to": []}
                 self._reply("250 OK")
             elif verb == "RCPT":
-                envelope["to"].append(line[8:].strip())
-                self._reply("250 OK")
+                address = line[8:].strip()
+                refusal = sink.refusal(address)
+                if refusal:
+                    self._reply(refusal)
+                else:
+                    envelope["to"].append(address)
+                    self._reply("250 OK")
             elif verb == "DATA":
                 self._reply("354 End data with <CR><LF>.<CR><LF>")
                 chunks = []
@@ -129,6 +134,8 @@ class SmtpSink:
     def __init__(self, port=None):
         self.port = port or free_port()
         self.messages = []
+        # address: SMTP reply refusing it ("550 5.1.1 ...", "451 4.3.0 ...")
+        self.refusals = {}
         self._lock = threading.Lock()
         self._server = None
         self._thread = None
@@ -144,6 +151,13 @@ class SmtpSink:
                     "time": time.time(),
                 }
             )
+
+    def refusal(self, address):
+        with self._lock:
+            for refused, reply in self.refusals.items():
+                if refused in address:
+                    return reply
+        return None
 
     @property
     def running(self):
@@ -300,10 +314,14 @@ class TeamsStandIn:
             )
 
     def set(self, mode="ok", script=()):
+        """The modes to come; a hold left over by an earlier case (a
+        release, a down() or a client gone) is forgotten."""
         with self._lock:
             self.mode = mode
             self.script = list(script)
             self.plans = {}
+            self._release.clear()
+            self._client_gone = False
 
     def clear(self):
         with self._lock:

@@ -63,12 +63,6 @@ class HelpdeskTicket(models.Model):
     class_of_service_rank = fields.Integer(
         compute="_compute_class_of_service_rank", store=True
     )
-    over_user_threshold = fields.Boolean(
-        string="Over the Expedite User Threshold",
-        compute="_compute_over_user_threshold",
-        search="_search_over_user_threshold",
-        groups=AGENT_GROUP,
-    )
 
     @api.model
     def _get_guarded_fields(self):
@@ -125,12 +119,17 @@ class HelpdeskTicket(models.Model):
 
     @incident_action
     def action_classify(self):
-        """Rerun the classification rules (locked tickets are left alone)."""
+        """Rerun the classification rules (locked and closed tickets are left
+        alone)."""
         self._classify()
         return True
 
     def _classify(self):
-        tickets = self.filtered(lambda t: not t.class_of_service_locked)
+        # a closed ticket's class is history: turned Expedite once closed,
+        # it would be a closed Expedite ticket that never met the closure gate
+        tickets = self.filtered(
+            lambda t: not t.class_of_service_locked and not t.closed
+        )
         if not tickets:
             return
         rules = self.env["helpdesk.expedite.rule"]._get_classification_rules(
@@ -234,27 +233,3 @@ class HelpdeskTicket(models.Model):
     def _compute_class_of_service_rank(self):
         for ticket in self:
             ticket.class_of_service_rank = CLASS_RANK.get(ticket.class_of_service, 9)
-
-    def _compute_over_user_threshold(self):
-        threshold = self._get_expedite_user_threshold()
-        for ticket in self:
-            ticket.over_user_threshold = bool(threshold) and (
-                ticket.affected_user_count > threshold
-            )
-
-    def _search_over_user_threshold(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on the user threshold."))
-        threshold = self._get_expedite_user_threshold()
-        over = [("affected_user_count", ">", threshold)] if threshold else [(0, "=", 1)]
-        return over if (operator == "=") == value else ["!", *over]
-
-    def _get_expedite_user_threshold(self):
-        """The smallest "more affected users than" of the active Expedite
-        rules of the user's companies (0 when no rule counts users)."""
-        rules = self.env["helpdesk.expedite.rule"].search(
-            [("class_of_service", "=", "expedite"), ("affected_users_over", ">", 0)],
-            order="affected_users_over",
-            limit=1,
-        )
-        return rules.affected_users_over

@@ -1,7 +1,7 @@
 """The customer's confirmation, the closure gate and the closing summary."""
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 
 from ...lib import incident
 from ..constants import (
@@ -11,6 +11,7 @@ from ..constants import (
     MANAGER_GROUP,
 )
 from ..lifecycle_guard import incident_action, system_write
+from ..public_method import Choice
 
 # precommit data: the tickets whose closing summary went out in this
 # transaction (the stage's own closing mail would be a second one)
@@ -42,17 +43,10 @@ class HelpdeskTicket(models.Model):
             "customer_confirmation_channel",
         }
 
-    @incident_action
+    @incident_action(channel=Choice(AGENT_CONFIRMATION_CHANNELS))
     def action_confirm_resolution(self, channel="agent"):
         """Record the customer's confirmation, received by ``channel`` (email,
         phone, teams, or agent); customers confirm on the portal."""
-        if channel not in AGENT_CONFIRMATION_CHANNELS:
-            raise ValidationError(
-                self.env._(
-                    "Record a confirmation received by one of: %s.",
-                    ", ".join(AGENT_CONFIRMATION_CHANNELS),
-                )
-            )
         self._confirm_resolution(channel, self.env.user.partner_id)
         return True
 

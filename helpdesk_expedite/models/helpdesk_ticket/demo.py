@@ -151,6 +151,23 @@ class HelpdeskTicket(models.Model):
         reported = self.env.cr.fetchone()[0]
         target = fields.Datetime.now() - timedelta(minutes=minutes)
         shift = target - reported
+        for table, columns, where in self._demo_dated_rows():
+            assignments = SQL(", ").join(
+                SQL(
+                    "%(col)s = %(col)s + %(shift)s",
+                    col=SQL.identifier(column),
+                    shift=shift,
+                )
+                for column in columns
+            )
+            self.env.cr.execute(
+                SQL("UPDATE %s SET %s WHERE %s", table, assignments, where)
+            )
+        self.env.invalidate_all()
+
+    def _demo_dated_rows(self):
+        """(table, date columns, rows) of everything the replay dates: the
+        ticket, its lines, its and its escalations' messages."""
         messages = self._demo_message_ids()
         updates = [
             (SQL.identifier("helpdesk_ticket"), _TICKET_DATES, SQL("id = %s", self.id))
@@ -171,19 +188,7 @@ class HelpdeskTicket(models.Model):
                 SQL("mail_message_id = ANY(%s)", messages),
             ),
         ]
-        for table, columns, where in updates:
-            assignments = SQL(", ").join(
-                SQL(
-                    "%(col)s = %(col)s + %(shift)s",
-                    col=SQL.identifier(column),
-                    shift=shift,
-                )
-                for column in columns
-            )
-            self.env.cr.execute(
-                SQL("UPDATE %s SET %s WHERE %s", table, assignments, where)
-            )
-        self.env.invalidate_all()
+        return updates
 
     def _demo_message_ids(self):
         """The messages of the ticket and of its escalations."""

@@ -1,11 +1,12 @@
 """Escalation to the team that can fix it, with a structured summary."""
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 from ...lib import escalation_summary
 from ..constants import AGENT_GROUP
 from ..lifecycle_guard import incident_action
+from ..public_method import Record
 
 
 class HelpdeskTicket(models.Model):
@@ -31,7 +32,7 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.escalation_count = len(ticket.escalation_ids)
 
-    @incident_action
+    @incident_action(target_id=Record("helpdesk.escalation.target", required=False))
     def action_escalate(self, target_id=None):
         """Escalate each ticket to ``target_id``, or the company's first target."""
         closed = self.filtered("closed")
@@ -41,12 +42,6 @@ class HelpdeskTicket(models.Model):
                     "These tickets are closed and cannot be escalated: %s.",
                     ", ".join(closed.mapped("display_name")),
                 )
-            )
-        if target_id and (
-            isinstance(target_id, bool) or not isinstance(target_id, int)
-        ):
-            raise ValidationError(
-                self.env._("The escalation target must be given by its id.")
             )
         # every ticket's target is checked before anything is sent
         escalations = self.env["helpdesk.ticket.escalation"].create(

@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..company_links import check_same_company
 from ..constants import AGENT_GROUP, INCIDENT_DETAILS
 
 
@@ -68,6 +69,10 @@ class HelpdeskTicket(models.Model):
                         ticket.failure_rate,
                     )
                 )
+
+    @api.constrains("company_id", "executive_partner_ids")
+    def _check_executive_companies(self):
+        check_same_company(self, "executive_partner_ids")
 
     @api.depends("impact_line_ids.affected_users")
     def _compute_impact_totals(self):

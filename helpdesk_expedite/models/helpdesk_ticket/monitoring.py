@@ -8,7 +8,7 @@ from odoo.tools import SQL
 
 from ...lib import monitoring
 from ..constants import AGENT_GROUP, FEED_ROUTE, INCIDENT_DETAILS, THRESHOLD_PARAM
-from ..db_locks import skip_when_locked
+from ..db_locks import lock_ids, skip_when_locked
 from ..lifecycle_guard import incident_action, system_write
 
 
@@ -224,16 +224,19 @@ class HelpdeskTicket(models.Model):
 
     def _complete_monitoring_windows(self):
         """Pass windows that ended since their last check was logged; a
-        ticket locked by another transaction waits for the next run."""
+        ticket another transaction holds, or changed since this one began
+        (another watchdog ended it), is left to that transaction."""
         ended = self.search(
             [
                 ("monitoring_state", "=", "running"),
                 ("monitoring_end_date", "<=", fields.Datetime.now()),
             ]
         )
-        if ended:
-            with skip_when_locked(self.env.cr, "Ending monitoring windows"):
-                ended._evaluate_monitoring()
+        if not ended:
+            return
+        with skip_when_locked(self.env.cr, "Ending monitoring windows"):
+            ids = lock_ids(self.env.cr, self._table, ended.ids)
+            self.browse(ids)._evaluate_monitoring()
 
     @incident_action
     def action_regenerate_monitoring_token(self):

@@ -26,7 +26,8 @@ from odoo.tools import email_normalize, html2plaintext
 from ...lib.matching import mentions, text_key
 from ..constants import AGENT_GROUP
 from ..lifecycle_guard import context_flag, system_write
-from .major_incident import CLOSED_TEMPLATE, UPDATE_TEMPLATE
+from ..public_method import Values, public_method
+from .major_incident_fanout import CLOSED_TEMPLATE, UPDATE_TEMPLATE
 
 # precommit data: the tickets linked automatically in this transaction
 AUTO_LINKED = "helpdesk_expedite.auto_linked_reports"
@@ -55,6 +56,7 @@ class HelpdeskTicket(models.Model):
     def _get_guarded_fields(self):
         return super()._get_guarded_fields() | {"major_incident_auto_linked"}
 
+    @public_method(vals=Values())
     def write(self, vals):
         result = super().write(vals)
         if "major_incident_id" in vals and not is_auto_linking():

@@ -4,10 +4,11 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL
 
 from ..constants import AGENT_GROUP
 from ..lifecycle_guard import incident_action, system_write
+from ..public_method import Boolean, Text
 
 MAX_UPDATE_CHARS = 10000
 
@@ -121,7 +122,24 @@ class HelpdeskTicket(models.Model):
     def action_acknowledge(self):
         """Acknowledge the incident to the customer and the executives, once."""
         tickets = self.filtered(lambda t: not t.acknowledged_date)
-        for ticket in tickets:
+        tickets._check_open_for_acknowledgement()
+        if not tickets:
+            return True
+        tickets._write_acknowledged(fields.Datetime.now())
+        tickets._add_status_updates(
+            {
+                ticket.id: ticket._for_customer()._get_acknowledgement_text()
+                for ticket in tickets
+            },
+            kind="acknowledgement",
+        )
+        tickets._send_customer_mail(
+            "helpdesk_expedite.mail_template_executive_acknowledgement"
+        )
+        return True
+
+    def _check_open_for_acknowledgement(self):
+        for ticket in self:
             if ticket.closed:
                 raise UserError(
                     self.env._(
@@ -129,12 +147,13 @@ class HelpdeskTicket(models.Model):
                         ticket.display_name,
                     )
                 )
-        if not tickets:
-            return True
-        now = fields.Datetime.now()
+
+    def _write_acknowledged(self, now):
+        """Record the acknowledgement, start the update cadence and move
+        unattended tickets to work; tickets with equal changes in one write."""
         in_progress_stages = {}  # (team, stage): the stage work moves to
-        groups = {}  # equal changes: one write
-        for ticket in tickets:
+        groups = {}
+        for ticket in self:
             vals = {
                 "acknowledged_date": now,
                 "last_status_update_date": now,
@@ -148,17 +167,6 @@ class HelpdeskTicket(models.Model):
             groups.setdefault(tuple(sorted(vals.items())), []).append(ticket.id)
         for key, ids in groups.items():
             self.browse(ids).write(dict(key))
-        tickets._add_status_updates(
-            {
-                ticket.id: ticket._for_customer()._get_acknowledgement_text()
-                for ticket in tickets
-            },
-            kind="acknowledgement",
-        )
-        tickets._send_customer_mail(
-            "helpdesk_expedite.mail_template_executive_acknowledgement"
-        )
-        return True
 
     def _get_acknowledgement_text(self):
         self.ensure_one()
@@ -173,14 +181,10 @@ class HelpdeskTicket(models.Model):
             )
         return text
 
-    @incident_action
+    @incident_action(body=Text(required=False), is_public=Boolean())
     def action_post_status_update(self, body, is_public=True):
         """Send a customer-visible status update and restart the cadence;
         ``is_public`` false keeps it off the public status page."""
-        if body and not isinstance(body, str):
-            raise ValidationError(self.env._("A status update is a text."))
-        if not isinstance(is_public, bool):
-            raise ValidationError(self.env._("is_public is true or false."))
         body = (body or "").strip()
         if len(body) > MAX_UPDATE_CHARS:
             raise ValidationError(
@@ -215,58 +219,3 @@ class HelpdeskTicket(models.Model):
             ticket._send_customer_mail("helpdesk_expedite.mail_template_status_update")
             ticket._fan_out_status_update(body)
         return True
-
-    def _for_customer(self):
-        """The ticket in its customer's language and time zone: texts the
-        customer reads are composed there, whoever sends them."""
-        partner = self.partner_id
-        return self.with_context(
-            lang=partner.lang or self.env.lang,
-            tz=partner.tz or self.env.context.get("tz") or "UTC",
-        )
-
-    def _get_incident_phase_label(self):
-        """The phase as the mails name it, in the rendering language."""
-        return self._get_selection_label("incident_phase")
-
-    def _get_selection_label(self, field_name):
-        """The label of the ticket's value of a selection field, in the
-        language of the environment (the constants hold untranslated ones)."""
-        self.ensure_one()
-        field = self._fields[field_name]
-        return dict(field._description_selection(self.env)).get(self[field_name])
-
-    def _get_phase_update_text(self):
-        """A starting point for the next update, from the current phase, in
-        the customer's language and time zone."""
-        self.ensure_one()
-        ticket = self._for_customer()
-        _ = ticket.env._
-        phase = ticket.incident_phase
-        if phase == "investigating":
-            return _(
-                "We are still investigating the incident affecting %(service)s "
-                "(%(users)s users). Next update within %(minutes)s minutes.",
-                service=ticket.affected_service or ticket.name,
-                users=ticket.affected_user_count,
-                minutes=ticket.update_interval or 15,
-            )
-        if phase == "identified":
-            return _(
-                "We have identified the cause and are applying a fix. Next "
-                "update within %s minutes.",
-                ticket.update_interval or 15,
-            )
-        if phase == "monitoring":
-            return _(
-                "A fix is in place and we are watching the service until "
-                "%(when)s (%(tz)s) before asking you to confirm.",
-                when=format_datetime(
-                    ticket.env,
-                    ticket.monitoring_end_date,
-                    tz=ticket.env.context["tz"],
-                    dt_format="short",
-                ),
-                tz=ticket.env.context["tz"],
-            )
-        return _("The service is working again. Please confirm on your ticket page.")

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from ...lib import status_page
 from ..constants import AGENT_GROUP, INCIDENT_DETAILS, STATUS_IMPACTS, STATUS_PHASES
 from ..lifecycle_guard import incident_action
+from ..public_method import Values, public_method
 
 MAX_TITLE_CHARS = 200
 # what a component's status depends on, and all that the page shows of a
@@ -133,6 +134,7 @@ class HelpdeskTicket(models.Model):
 
     # -- keeping the page current ----------------------------------------
 
+    @public_method(vals=Values())
     def write(self, vals):
         if not PUBLIC_FACTS & vals.keys():
             return super().write(vals)
@@ -146,6 +148,7 @@ class HelpdeskTicket(models.Model):
             (companies | changed.company_id)._status_page_bump()
         return result
 
+    @public_method()
     def unlink(self):
         published = self.sudo().filtered("status_published")
         components, companies = published.status_component_ids, published.company_id

@@ -5,13 +5,13 @@ stage helpers shared by the phases."""
 from contextlib import contextmanager, nullcontext
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import ormcache
 from odoo.tools.sql import create_index, drop_index, make_index_name
 
 from ...lib import incident, text
 from ..constants import AGENT_GROUP, INCIDENT_DETAILS
 from ..lifecycle_guard import check_guarded_fields
+from ..public_method import Names, Values, ValuesList, public_method
 from .classification import (
     CLASSIFICATION_FACTS,
     defer_classification,
@@ -137,6 +137,7 @@ class HelpdeskTicket(models.Model):
                 else 0.0
             )
 
+    @public_method(vals_list=ValuesList())
     @api.model_create_multi
     def create(self, vals_list):
         check_guarded_fields(self, vals_list)
@@ -164,6 +165,7 @@ class HelpdeskTicket(models.Model):
         tickets._auto_link_reports()
         return tickets
 
+    @public_method(vals=Values())
     def write(self, vals):
         check_guarded_fields(self, [vals])
         self._make_single_line([vals])
@@ -188,6 +190,7 @@ class HelpdeskTicket(models.Model):
         return res
 
     @api.model
+    @public_method(fields_list=Names())
     def default_get(self, fields_list):
         defaults = super().default_get(fields_list)
         self._make_single_line([defaults])  # context defaults come from RPC too
@@ -243,63 +246,3 @@ class HelpdeskTicket(models.Model):
         return self.filtered(
             lambda t: t.class_of_service == "expedite" and not t.closed
         )
-
-    def _find_closing_stage(self):
-        """The team's "Done" stage, else its first closed one (may be none)."""
-        self.ensure_one()
-        stages = self.team_id._get_applicable_stages().filtered("closed")
-        done = self.env.ref(
-            "helpdesk_mgmt.helpdesk_ticket_stage_done", raise_if_not_found=False
-        )
-        return done if done in stages else stages[:1]
-
-    def _get_closing_stage(self):
-        self.ensure_one()
-        stage = self._find_closing_stage()
-        if not stage:
-            raise UserError(
-                self.env._("No closed stage is available for %s.", self.display_name)
-            )
-        return stage
-
-    def _get_in_progress_stage(self):
-        self.ensure_one()
-        stages = self.team_id._get_applicable_stages()
-        in_progress = self.env.ref(
-            "helpdesk_mgmt.helpdesk_ticket_stage_in_progress",
-            raise_if_not_found=False,
-        )
-        if in_progress in stages:
-            return in_progress
-        open_stages = stages.filtered(lambda s: not s.closed and not s.unattended)
-        return open_stages[:1] or self.stage_id
-
-    def _get_report_base_filename(self):
-        """Name of the review's PDF (the portal's download uses it)."""
-        self.ensure_one()
-        return self.env._("Incident review %s", self.number or self.id)
-
-    def _get_customer_timeline(self):
-        """The milestones a customer may see (not the internal escalation)."""
-        internal = {self.env._("Escalated")}
-        return [
-            step for step in self._get_incident_timeline() if step[0] not in internal
-        ]
-
-    def _get_incident_timeline(self):
-        """(label, date, minutes since report) of each milestone reached."""
-        self.ensure_one()
-        milestones = [
-            (self.env._("Reported"), self.create_date),
-            (self.env._("Acknowledged"), self.acknowledged_date),
-            (self.env._("Escalated"), self.escalated_date),
-            (self.env._("Resolved"), self.resolved_date),
-            (self.env._("Monitoring ended"), self.monitoring_end_date),
-            (self.env._("Customer confirmed"), self.customer_confirmed_date),
-            (self.env._("Closed"), self.closed_date if self.closed else False),
-        ]
-        return [
-            (label, date, round(incident.minutes_between(self.create_date, date)))
-            for label, date in milestones
-            if date
-        ]

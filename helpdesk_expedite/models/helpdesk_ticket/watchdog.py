@@ -1,15 +1,22 @@
 """The watchdog: one alert per lapsed update deadline, and the alerts of
 the other phases (recurrence, failed delivery) to whoever answers."""
 
+from datetime import timedelta
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import format_datetime
+from odoo.tools import SQL, format_datetime
 
+from ...lib import mail_failure
 from ..constants import AGENT_GROUP
+from ..db_locks import lock_ids, lock_rows
 from ..lifecycle_guard import system_write
 
 WATCHDOG_BATCH = 100
+# failed ticket mails are queued again for this long after they were made
+MAIL_REQUEUE_HOURS = 24
+REQUEUE_FAILURE_TYPES = (*sorted(mail_failure.TRANSIENT_TYPES), "unknown")
 
 
 class HelpdeskTicket(models.Model):
@@ -37,9 +44,14 @@ class HelpdeskTicket(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)
 
     def _requeue_mail_after_smtp_outage(self):
-        """Queue again the ticket mails that failed only because the mail
-        server could not be reached (never delivered, so never sent twice):
-        Odoo leaves them failed for good, the customer would never get them."""
+        """Queue again the ticket mails whose failure was transient (the
+        mail server unreachable, a timeout, a temporary 4xx refusal): never
+        delivered, so never sent twice; Odoo leaves them failed for good and
+        the customer would never get them. A permanent failure (a header
+        with a line break, a refused address) would fail again: it stays
+        failed, shown on the ticket. Mails older than MAIL_REQUEUE_HOURS
+        are left to a person too."""
+        since = fields.Datetime.now() - timedelta(hours=MAIL_REQUEUE_HOURS)
         notifications = (
             self.env["mail.notification"]
             .sudo()
@@ -47,45 +59,56 @@ class HelpdeskTicket(models.Model):
                 [
                     ("notification_type", "=", "email"),
                     ("notification_status", "=", "exception"),
-                    ("failure_type", "=", "mail_smtp"),
+                    ("failure_type", "in", REQUEUE_FAILURE_TYPES),
                     ("mail_message_id.model", "=", self._name),
                     ("mail_mail_id.state", "=", "exception"),
+                    ("mail_mail_id.create_date", ">=", since),
                 ],
                 limit=WATCHDOG_BATCH * 10,
             )
+        ).filtered(
+            lambda n: mail_failure.is_transient(n.failure_type, n.failure_reason)
         )
         if notifications:
-            notifications.mail_mail_id.mark_outgoing()
+            # the mail queue or another watchdog may have them: skip those
+            mails = notifications.mail_mail_id
+            mails.browse(lock_ids(self.env.cr, "mail_mail", mails.ids)).mark_outgoing()
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
-    def _newly_overdue_query(self):
-        return """
-            FROM helpdesk_ticket ticket
-            JOIN helpdesk_ticket_stage stage ON stage.id = ticket.stage_id
-            WHERE ticket.active
-              AND ticket.class_of_service = 'expedite'
+    def _newly_overdue_query(self, select, now):
+        return SQL(
+            """
+            SELECT %s
+            FROM helpdesk_ticket
+            JOIN helpdesk_ticket_stage stage
+              ON stage.id = helpdesk_ticket.stage_id
+            WHERE helpdesk_ticket.active
+              AND helpdesk_ticket.class_of_service = 'expedite'
               AND NOT COALESCE(stage.closed, FALSE)
-              AND ticket.next_update_deadline < %(now)s
-              AND ticket.watchdog_notified_deadline
-                  IS DISTINCT FROM ticket.next_update_deadline
-        """
+              AND helpdesk_ticket.next_update_deadline < %s
+              AND helpdesk_ticket.watchdog_notified_deadline
+                  IS DISTINCT FROM helpdesk_ticket.next_update_deadline
+            """,
+            select,
+            now,
+        )
 
     def _lock_newly_overdue(self, limit):
-        """Lock up to ``limit`` newly overdue tickets; skip rows other
-        transactions hold, they are caught on the next run."""
+        """Lock up to ``limit`` newly overdue tickets; skip those another
+        transaction holds or changed since this one began (another runner
+        has them), they are caught on the next run if still due."""
         self.env.flush_all()
-        params = {"now": fields.Datetime.now(), "limit": limit}
-        self.env.cr.execute(
-            "SELECT ticket.id "
-            + self._newly_overdue_query()
-            + " ORDER BY ticket.next_update_deadline, ticket.id"
-            " LIMIT %(limit)s FOR UPDATE OF ticket SKIP LOCKED",
-            params,
+        cr, now = self.env.cr, fields.Datetime.now()
+        cr.execute(self._newly_overdue_query(SQL("count(*)"), now))
+        due = cr.fetchone()[0]
+        if not due:
+            return self.browse(), 0
+        query = SQL(
+            "%s ORDER BY helpdesk_ticket.next_update_deadline, helpdesk_ticket.id",
+            self._newly_overdue_query(SQL("helpdesk_ticket.id"), now),
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        self.env.cr.execute("SELECT count(*) " + self._newly_overdue_query(), params)
-        remaining = max(self.env.cr.fetchone()[0] - len(ids), 0)
-        return self.browse(ids), remaining
+        ids = lock_rows(cr, self._table, query, limit)
+        return self.browse(ids), max(due - len(ids), 0)
 
     def _report_overdue_updates(self):
         """Per ticket, one activity for its assignee and one note to its
