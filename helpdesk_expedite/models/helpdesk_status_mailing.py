@@ -90,6 +90,7 @@ class HelpdeskStatusMailing(models.Model):
 
     @api.model
     def _lock_next_queued(self):
+        self.flush_model(["state"])  # the batches just done are not queued
         self.env.cr.execute(
             "SELECT id FROM helpdesk_status_mailing WHERE state = 'queued' "
             "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
