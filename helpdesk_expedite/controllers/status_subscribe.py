@@ -4,11 +4,11 @@
 The form is a page of its own, never cached, linked from the status page's
 header: the cached pages hold no CSRF token. A request answers the same
 page whatever the address's state (new, waiting for its confirmation,
-confirmed, unsubscribed, or asked for too often: then no mail is sent), so
-that the form never tells whether an address is subscribed; the
-confirmation mail is queued for the cron, which keeps the time of the
-answer the same too. Per client address and per page, too many requests
-answer 429 with Retry-After.
+confirmed, unsubscribed), so that the form never tells whether an
+address is subscribed; the confirmation mail is queued for the cron, which
+keeps the time of the answer the same too. Per client address, per page
+and per address asked for (whatever its state), too many requests answer
+429 with Retry-After.
 """
 
 from odoo import http
@@ -70,7 +70,9 @@ class StatusSubscribeController(http.Controller):
         )
         if wait:
             return self._too_many(state, lang, wait)
-        Subscriber._request(company, email, chosen, lang)
+        wait = Subscriber._request(company, email, chosen, lang)
+        if wait:  # this address was asked for too often, whatever its state
+            return self._too_many(state, lang, wait)
         return render(FORM, state, lang, {"state": "sent"})
 
     def _form(self, state, lang, status=200, error=None, email="", chosen=()):

@@ -52,14 +52,7 @@ class StatusSubscriptionController(http.Controller):
             return self._refuse(verdict, lang)
         state = page_of(subscriber.company_id.id)
         if verdict == tokens.EXPIRED:
-            values = {
-                "state": "refused",
-                "heading": env._("This confirmation link has expired."),
-                "detail": env._(
-                    "Subscribe again from the status page: we will send a new link."
-                ),
-            }
-            return render(PAGE, state, lang, values, status=410)
+            return self._expired(state, lang)
         if request.httprequest.method != "POST":
             values = {
                 "state": "confirm",
@@ -120,6 +113,17 @@ class StatusSubscriptionController(http.Controller):
             ),
         }
         return render(PAGE, state, lang, values)
+
+    def _expired(self, state, lang):
+        env = visitor_env(lang)
+        values = {
+            "state": "refused",
+            "heading": env._("This confirmation link has expired."),
+            "detail": env._(
+                "Subscribe again from the status page: we will send a new link."
+            ),
+        }
+        return render(PAGE, state, lang, values, status=410)
 
     def _refuse(self, verdict, lang):
         """400 for what is not a link's token, 403 for a wrong one; 429 once

@@ -16,6 +16,7 @@ from . import (
     helpdesk_status_mailing,
     helpdesk_status_page,
     helpdesk_status_subscriber,
+    helpdesk_status_subscriber_link,
     helpdesk_status_subscriber_mail,
     helpdesk_ticket,
     helpdesk_ticket_check,

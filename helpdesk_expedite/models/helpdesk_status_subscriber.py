@@ -13,20 +13,18 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import consteq
 from odoo.tools.misc import hmac
 
 from odoo.addons.base.models.res_partner import _lang_get
 
-from ..lib import subscription, subscription_token
-from .constants import SUBSCRIPTION_CONFIRM_HOURS_PARAM
+from ..lib import subscription
 
-DEFAULT_CONFIRM_HOURS = 48
 # confirmation mails per address (counted on every request for it)
 ADDRESS_LIMIT_COUNT = 3
 ADDRESS_LIMIT_WINDOW = 24 * 3600
-PENDING_KEPT_DAYS = 30
-ADVISORY_LOCK_CLASS = 2201  # pg_advisory_xact_lock(class, key) of a request  # an address never confirmed is forgotten after this
+PENDING_KEPT_DAYS = 30  # an address never confirmed is forgotten after this
+# pg_advisory_xact_lock(class, key) of a request for an address
+ADVISORY_LOCK_CLASS = 2201
 STATES = [
     ("pending", "Pending Confirmation"),
     ("confirmed", "Confirmed"),
@@ -113,21 +111,23 @@ class HelpdeskStatusSubscriber(models.Model):
         """``email`` asks for the updates of ``company``'s page (of
         ``component_ids``, or all). Whatever the address's state, nothing
         tells the caller what it was: a confirmation mail is due unless the
-        address is already confirmed or was asked for too often."""
+        address is already confirmed. The seconds to wait when the address
+        was asked for too often (counted whatever its state), else 0."""
         email, components = self._check_request(company, email, component_ids)
         Throttle = self.env["helpdesk.expedite.throttle"].sudo()
         key = hmac(self.env(su=True), "helpdesk_expedite.subscriber-address", email)
-        limited = Throttle._hit(
+        wait = Throttle._hit(
             f"status-subscribe-address:{key[:32]}",
             ADDRESS_LIMIT_COUNT,
             ADDRESS_LIMIT_WINDOW,
         )
+        if wait:
+            return wait
         subscriber = self._find_or_create(company, email, components, lang)
         if subscriber.state != "confirmed":
-            subscriber._renew_request(components, lang, due=not limited)
-        if subscriber.confirmation_due:
+            subscriber._renew_request(components, lang)
             self.env.ref("helpdesk_expedite.ir_cron_status_subscriber_mail")._trigger()
-        return True
+        return 0
 
     @api.model
     def _check_request(self, company, email, component_ids):
@@ -173,78 +173,22 @@ class HelpdeskStatusSubscriber(models.Model):
             }
         )
 
-    def _renew_request(self, components, lang, due):
+    def _renew_request(self, components, lang):
         """A pending or unsubscribed address asked again: pending, with the
-        components and language of this request; earlier confirmation
-        links stop working when a new one is due."""
+        components and language of this request, a new confirmation mail
+        due; earlier confirmation links stop working."""
         self.ensure_one()
-        vals = {
-            "state": "pending",
-            "component_ids": [fields.Command.set(components.ids)],
-            "lang": lang,
-            "requested_date": fields.Datetime.now(),
-            "unsubscribed_date": False,
-        }
-        if due:
-            vals.update(confirmation_due=True, confirm_nonce=_nonce())
-        self.sudo().write(vals)
-
-    # -- links ------------------------------------------------------------
-
-    def _sign(self, scope, expires):
-        """The signature of this subscriber's ``scope`` link (None when it
-        has no such link now)."""
-        self.ensure_one()
-        subscriber = self.sudo()
-        if scope == subscription_token.CONFIRM:
-            nonce = subscriber.state == "pending" and subscriber.confirm_nonce
-        else:
-            nonce = subscriber.unsubscribe_nonce
-        if not nonce:
-            return None
-        return hmac(
-            self.env(su=True),
-            f"helpdesk_expedite.status_subscription.{scope}",
-            (subscriber.id, int(expires), nonce),
+        self.sudo().write(
+            {
+                "state": "pending",
+                "component_ids": [fields.Command.set(components.ids)],
+                "lang": lang,
+                "requested_date": fields.Datetime.now(),
+                "unsubscribed_date": False,
+                "confirmation_due": True,
+                "confirm_nonce": _nonce(),
+            }
         )
-
-    def _get_confirm_token(self):
-        hours = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(SUBSCRIPTION_CONFIRM_HOURS_PARAM, DEFAULT_CONFIRM_HOURS)
-        )
-        expires = fields.Datetime.now() + timedelta(hours=max(1, hours))
-        expiry = subscription_token.timestamp(expires)
-        scope = subscription_token.CONFIRM
-        return subscription_token.make_token(
-            scope, self.id, self._sign(scope, expiry), expiry
-        )
-
-    def _get_unsubscribe_token(self):
-        scope = subscription_token.UNSUBSCRIBE
-        return subscription_token.make_token(scope, self.id, self._sign(scope, 0))
-
-    def _get_link(self, token, action):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
-        return f"{base.rstrip('/')}/status/subscription/{token}/{action}"
-
-    @api.model
-    def _check_link(self, token, scope):
-        """(verdict, subscriber) of a link's ``token`` for ``scope``; the
-        subscriber only when the token is genuine."""
-        subscribers = self.sudo()
-
-        def sign(subscriber_id, expires):
-            subscriber = subscribers.browse(subscriber_id).exists()
-            return subscriber._sign(scope, expires) if subscriber else None
-
-        now = subscription_token.timestamp(fields.Datetime.now())
-        verdict = subscription_token.check_token(token, scope, now, sign, consteq)
-        if verdict in (subscription_token.VALID, subscription_token.EXPIRED):
-            parsed = subscription_token.parse_token(token, scope)
-            return verdict, subscribers.browse(parsed.subscriber_id)
-        return verdict, subscribers.browse()
 
     def _confirm(self):
         """The address confirmed: it receives the updates from now on."""

@@ -55,21 +55,32 @@ class TestSubscriptionRequests(SubscriptionCase):
         self._subscribe(email, self.sso)
         self._run_queue()
         self.assertEqual(len(self._mails_to(email)), 2)
-        self.assertEqual((subscriber.state, subscriber.component_ids), ("confirmed", self.lms))
-        # unsubscribed: a new confirmation
+        self.assertEqual(
+            (subscriber.state, subscriber.component_ids), ("confirmed", self.lms)
+        )
+        # unsubscribed: a new confirmation (the next day: 3 requests a day)
         subscriber._unsubscribe()
-        self._subscribe(email, self.sso)
-        self.assertEqual(subscriber.state, "pending")
-        self._run_queue()
+        with self.at(fields.Datetime.now() + timedelta(days=1, minutes=1)):
+            self.assertEqual(self._subscribe(email, self.sso), 0)
+            self.assertEqual(subscriber.state, "pending")
+            self._run_queue()
         self.assertEqual(len(self._mails_to(email)), 3)
 
     def test_an_address_asked_for_too_often_gets_no_more_mails(self):
         email = "victim@example.com"
+        waits = []
         for _attempt in range(6):
-            self.assertTrue(self._subscribe(email))
+            waits.append(self._subscribe(email))
             self._run_queue()
+        self.assertEqual(waits[:3], [0, 0, 0])
+        self.assertTrue(all(0 < wait <= 24 * 3600 for wait in waits[3:]), waits)
         self.assertEqual(len(self._mails_to(email)), 3, "3 a day per address")
         self.assertEqual(self._subscriber(email).state, "pending")
+        # a confirmed address counts alike: the limit tells nothing
+        self._confirmed("confirmed@example.com")
+        waits = [self._subscribe("confirmed@example.com") for _attempt in range(3)]
+        self.assertEqual(waits[:2], [0, 0])
+        self.assertTrue(waits[2])
 
     def test_requests_are_checked(self):
         company_b = self.env["res.company"].create({"name": "Campus B (sub)"})
@@ -128,7 +139,9 @@ class TestSubscriptionLinks(SubscriptionCase):
         token = self._unsubscribe_token(one)
         self.assertEqual(token, self._unsubscribe_token(one), "the same link")
         with self.at(fields.Datetime.now() + timedelta(days=400)):
-            self.assertEqual(one._check_link(token, tokens.UNSUBSCRIBE), (tokens.VALID, one))
+            self.assertEqual(
+                one._check_link(token, tokens.UNSUBSCRIBE), (tokens.VALID, one)
+            )
         other = token.replace(f"u{one.id}.", f"u{two.id}.")
         self.assertEqual(one._check_link(other, tokens.UNSUBSCRIBE)[0], tokens.INVALID)
         for broken in ("", "u1", "x" * 500, None, 7, f"u{2**40}.{'a' * 64}"):
@@ -149,7 +162,9 @@ class TestSubscriptionLinks(SubscriptionCase):
         subscriber = self._subscriber("p@example.com")
         token = self._confirm_token(subscriber)
         subscriber._unsubscribe()
-        self.assertEqual(subscriber._check_link(token, tokens.CONFIRM)[0], tokens.INVALID)
+        self.assertEqual(
+            subscriber._check_link(token, tokens.CONFIRM)[0], tokens.INVALID
+        )
 
     def test_addresses_never_confirmed_are_forgotten(self):
         self._subscribe("old@example.com")
@@ -212,8 +227,10 @@ class TestSubscriberMails(SubscriptionCase):
         cls.env["mail.mail"].sudo().search([]).unlink()
 
     def _update_mails(self):
-        return self.env["mail.mail"].sudo().search(
-            [("subject", "like", "Exam submissions failing")]
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("subject", "like", "Exam submissions failing")])
         )
 
     def test_each_update_reaches_each_subscriber_of_its_components_once(self):
@@ -240,8 +257,13 @@ class TestSubscriberMails(SubscriptionCase):
                 subscriber._check_link(token, tokens.UNSUBSCRIBE),
                 (tokens.VALID, subscriber),
             )
-            self.assertIn(f"/status/subscription/{token}/unsubscribe>", headers["List-Unsubscribe"])
-            self.assertEqual(headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
+            self.assertIn(
+                f"/status/subscription/{token}/unsubscribe>",
+                headers["List-Unsubscribe"],
+            )
+            self.assertEqual(
+                headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click"
+            )
             self.assertFalse(mail.model or mail.res_id, "not on the ticket's chatter")
         self.assertIn("Rolling back now.", mails[0].body_html + mails[-1].body_html)
 
@@ -258,20 +280,30 @@ class TestSubscriberMails(SubscriptionCase):
         ticket.action_unpublish_status()
         self._run_queue()
         self.assertEqual(len(self._update_mails()), before)
-        mailing = self.env["helpdesk.status.mailing"].sudo().search([], order="id desc", limit=1)
+        mailing = (
+            self.env["helpdesk.status.mailing"]
+            .sudo()
+            .search([], order="id desc", limit=1)
+        )
         self.assertEqual(mailing.state, "cancelled")
-        self.assertNotIn("Not published yet.", "".join(self._update_mails().mapped("body_html")))
+        self.assertNotIn(
+            "Not published yet.", "".join(self._update_mails().mapped("body_html"))
+        )
 
     def test_batches_are_exactly_once_whatever_their_size(self):
         for index in range(5):
             self._confirmed(f"batch{index}@example.com", self.exam)
-        self._published(components=self.exam)
+        ticket = self._published(components=self.exam)
         for _run in range(6):
             self._run_queue(batch_size=2)
         mails = self._update_mails()
         self.assertEqual(len(mails), 8)  # 5 + all + exam + both
         self.assertEqual(len(set(mails.mapped("email_to"))), 8)
-        mailing = self.env["helpdesk.status.mailing"].sudo().search([])
+        mailing = (
+            self.env["helpdesk.status.mailing"]
+            .sudo()
+            .search([("update_id.ticket_id", "=", ticket.id)])
+        )
         self.assertEqual((mailing.state, mailing.mail_count), ("done", 8))
 
     def test_each_subscriber_reads_it_in_his_language(self):
