@@ -40,6 +40,8 @@ from . import (
     test_status_page_http,
     test_status_page_leaks,
     test_status_page_lib,
+    test_status_subscription,
+    test_status_subscription_http,
     test_teams_delivery,
     test_ticket_close_hardening,
     test_tours,

@@ -6,7 +6,9 @@ title the customer wrote, descriptions, escalations, checks, root cause,
 monitoring notes, ...), then published under a public title. Every page,
 the feed and every JSON document of both companies, fetched as an
 anonymous visitor in both languages, must show none of the markers; what
-the visitor may see (public title, public updates) is escaped.
+the visitor may see (public title, public updates) is escaped. Nor does any
+mail to the page's subscribers (English and Vietnamese ones), subject,
+body or headers.
 """
 
 from datetime import timedelta
@@ -15,6 +17,7 @@ from odoo import Command, fields
 from odoo.tests import tagged
 
 from .status_page_case import StatusPageHttpCase
+from .subscription_case import SubscriptionMixin
 from .test_status_page_http import JSON_DOCUMENTS, api
 
 XSS = "<script>alert(1)</script>"
@@ -54,11 +57,13 @@ MARKERS = {
 
 
 @tagged("post_install", "-at_install")
-class TestStatusPageLeaksNothing(StatusPageHttpCase):
+class TestStatusPageLeaksNothing(SubscriptionMixin, StatusPageHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("vi_VN")
+        cls._confirmed("reader-en@example.com")
+        cls._confirmed("reader-vi@example.com", cls.exam, lang="vi_VN")
         cls.ticket = cls._work_the_ticket()
         cls._unpublished_and_other_company()
 
@@ -193,3 +198,27 @@ class TestStatusPageLeaksNothing(StatusPageHttpCase):
         self.assertEqual(data["status"], "resolved")
         bodies = [update["body"] for update in data["incident_updates"]]
         self.assertIn(f"We are on it {XSS}", bodies)
+
+    def test_no_internal_fact_in_any_subscriber_mail(self):
+        self._run_queue()
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [("email_to", "in", ["reader-en@example.com", "reader-vi@example.com"])]
+            )
+        )
+        # per reader: the update published with the incident and the next
+        # public ones (not the one for the customer only)
+        self.assertEqual(
+            set(mails.mapped("email_to")),
+            {"reader-en@example.com", "reader-vi@example.com"},
+        )
+        self.assertGreaterEqual(len(mails), 4, mails.mapped("subject"))
+        self.assertIn("We are on it", " ".join(mails.mapped("body_html")))
+        for mail in mails:
+            text = " ".join((mail.subject, mail.body_html, mail.headers or ""))
+            with self.subTest(to=mail.email_to, subject=mail.subject):
+                for place, marker in MARKERS.items():
+                    self.assertNotIn(marker.lower(), text.lower(), f"the {place}")
+                self.assertNotIn(XSS, mail.body_html, "unescaped script")
