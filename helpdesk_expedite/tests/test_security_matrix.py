@@ -55,6 +55,9 @@ ACCESS_MATRIX = {
     "helpdesk.ticket.status.update (is_public)": ("", "",    "",      "RW",  "RW",  "RW",  "RWD"),
     "helpdesk.status.component":               ("",   "",    "",      "R",   "R",   "R",   "RWCD"),
     "helpdesk.status.component (manual_status)": ("", "",    "",      "R",   "R",   "R",   "RWCD"),
+    "helpdesk.status.subscriber":              ("",   "",    "",      "",    "",    "",    "RD"),
+    "helpdesk.status.mailing":                 ("",   "",    "",      "",    "",    "",    ""),
+    "helpdesk.ticket.team (auto_link_reports)": ("",  "",    "",      "R",   "R",   "R",   "RWCD"),
 }
 # Which tickets each user sees (helpdesk_mgmt's rules).
 SEES = {
@@ -76,6 +79,9 @@ CONFIG_ROWS = frozenset(
         "helpdesk.root.cause.category",
         "helpdesk.status.component",
         "helpdesk.status.component (manual_status)",
+        "helpdesk.status.subscriber",
+        "helpdesk.status.mailing",
+        "helpdesk.ticket.team (auto_link_reports)",
     }
 )
 # configuration shared by all companies
@@ -339,6 +345,25 @@ class TestSecurityMatrix(TransactionCase):
             ].create(
                 {"name": f"Matrix component {next(_codes)}", "company_id": company.id}
             ),
+            "helpdesk.status.subscriber": env["helpdesk.status.subscriber"].create(
+                {"email": f"matrix{next(_codes)}@example.com", "company_id": company.id}
+            ),
+            "helpdesk.status.mailing": env["helpdesk.status.mailing"].create(
+                {
+                    "update_id": env["helpdesk.ticket.status.update"]
+                    .create({"ticket_id": cls.majors[company].id, "body": "Matrix"})
+                    .id
+                }
+            ),
+            "helpdesk.ticket.team (auto_link_reports)": env[
+                "helpdesk.ticket.team"
+            ].create(
+                {
+                    "name": f"Matrix team {next(_codes)}",
+                    "company_id": company.id,
+                    "auto_link_reports": True,
+                }
+            ),
         }
 
     # ------------------------------------------------------------------
@@ -425,6 +450,41 @@ class TestSecurityMatrix(TransactionCase):
             ["manual_status"],
             {"manual_status": "under_maintenance"},
             {"name": f"New component {next(_codes)}", "manual_status": "major_outage"},
+        )
+
+    def _op_status_subscriber(self, env, operation, kind):
+        return self._config_op(
+            "helpdesk.status.subscriber",
+            env,
+            operation,
+            kind,
+            ["email", "state", "component_ids", "lang"],
+            {"state": "confirmed"},
+            {"email": f"new{next(_codes)}@example.com", "state": "confirmed"},
+        )
+
+    def _op_status_mailing(self, env, operation, kind):
+        record = self.config_records[
+            "other_company" if kind == "other_company" else "visible"
+        ]["helpdesk.status.mailing"]
+        return self._line_op(
+            env,
+            operation,
+            record,
+            ["state", "mail_count", "last_subscriber_id"],
+            {"state": "done"},
+            {"update_id": record.update_id.id},
+        )
+
+    def _op_ticket_team_auto_link_reports(self, env, operation, kind):
+        return self._config_op(
+            "helpdesk.ticket.team (auto_link_reports)",
+            env,
+            operation,
+            kind,
+            ["auto_link_reports"],
+            {"auto_link_reports": False},
+            {"name": f"New team {next(_codes)}", "auto_link_reports": True},
         )
 
     def _line_op(self, env, operation, record, read_fields, write_vals, create_vals):

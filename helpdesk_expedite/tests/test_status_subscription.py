@@ -319,3 +319,52 @@ class TestSubscriberMails(SubscriptionCase):
         english = self._mails_to("exam@example.com")
         self.assertIn("Investigating", english.subject)
         self.assertIn("Unsubscribe", english.body_html)
+
+
+@tagged("post_install", "-at_install")
+class TestSubscriberMailQueries(SubscriptionCase):
+    """One update to N subscribers costs the same queries whatever N: one
+    rendering per language, the mails created together."""
+
+    @classmethod
+    def _subscribers(cls, count, component):
+        cls.env["helpdesk.status.subscriber"].sudo().create(
+            [
+                {
+                    "email": f"q{component.id}-{count}-{index}@example.com",
+                    "company_id": cls.env.company.id,
+                    "component_ids": [Command.set(component.ids)],
+                    "lang": "en_US",
+                    "state": "confirmed",
+                }
+                for index in range(count)
+            ]
+        )
+
+    def _queries_of_one_update(self, component):
+        self._published(components=component)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self._run_queue()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    def test_queries_do_not_grow_with_the_subscribers(self):
+        self._subscribers(1, self.exam)
+        self._queries_of_one_update(self.exam)  # warm-up: the demo's queue too
+        self._subscribers(10, self.lms)
+        self._subscribers(50, self.sso)
+        ten = self._queries_of_one_update(self.lms)
+        fifty = self._queries_of_one_update(self.sso)
+        self.assertEqual(ten, fifty)
+        self.assertEqual(
+            len(self.env["mail.mail"].sudo().search([("email_to", "like", "q%")])), 61
+        )
+        self._subscribers(50, self.exam)
+        self._published(components=self.exam)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(ten):
+            self._run_queue()
+            self.env.flush_all()
