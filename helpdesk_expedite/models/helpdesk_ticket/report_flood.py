@@ -26,7 +26,7 @@ from odoo.tools import email_normalize, html2plaintext
 from ...lib.matching import mentions, text_key
 from ..constants import AGENT_GROUP
 from ..lifecycle_guard import context_flag, system_write
-from ..public_method import Values, public_method
+from ..public_method import Values, ValuesList, public_method
 from .major_incident_fanout import CLOSED_TEMPLATE, UPDATE_TEMPLATE
 
 # precommit data: the tickets linked automatically in this transaction
@@ -37,7 +37,14 @@ PUBLIC_TEMPLATES = {
     UPDATE_TEMPLATE: "helpdesk_expedite.mail_template_report_incident_update",
     CLOSED_TEMPLATE: "helpdesk_expedite.mail_template_report_incident_closed",
 }
+# precommit data: tickets created and not yet judged by _auto_link_reports,
+# and those whose first stage's mail waits for that judgement
+NEW_REPORTS = "helpdesk_expedite.new_reports"
+DEFERRED_STAGE_MAIL = "helpdesk_expedite.deferred_stage_mail"
 auto_linking, is_auto_linking = context_flag("helpdesk_expedite_auto_linking")
+creating_reports, is_creating_reports = context_flag(
+    "helpdesk_expedite_creating_reports"
+)
 
 
 class HelpdeskTicket(models.Model):
@@ -56,6 +63,17 @@ class HelpdeskTicket(models.Model):
     def _get_guarded_fields(self):
         return super()._get_guarded_fields() | {"major_incident_auto_linked"}
 
+    @public_method(vals_list=ValuesList())
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the first stage's mail is posted inside Odoo's create or at the
+        # next flush, before ticket.py's create links the reports: it waits
+        # for them to be judged (_track_template below)
+        with creating_reports():
+            tickets = super().create(vals_list)
+        self.env.cr.precommit.data.setdefault(NEW_REPORTS, set()).update(tickets.ids)
+        return tickets
+
     @public_method(vals=Values())
     def write(self, vals):
         result = super().write(vals)
@@ -73,9 +91,7 @@ class HelpdeskTicket(models.Model):
         """Link those of these new tickets that report a published outage
         (ticket.py's create calls it once they are classified)."""
         reports = self.sudo().filtered(lambda t: t._may_auto_link())
-        if not reports:
-            return
-        incidents = self._get_published_incidents(reports.company_id)
+        incidents = reports and self._get_published_incidents(reports.company_id)
         links = {}
         for report in reports:
             major = report._match_published_incident(incidents)
@@ -84,6 +100,17 @@ class HelpdeskTicket(models.Model):
                 links[major] |= report
         for major, group in links.items():
             group._link_automatically(major)
+        self._post_deferred_stage_mails()
+
+    def _post_deferred_stage_mails(self):
+        """The first stage's mail of the new reports of a team with the
+        option, now that it is known which ones got the short answer."""
+        data = self.env.cr.precommit.data
+        data.get(NEW_REPORTS, set()).difference_update(self.ids)
+        deferred = data.get(DEFERRED_STAGE_MAIL, set())
+        for ticket in self.filtered(lambda t: t.id in deferred):
+            deferred.discard(ticket.id)
+            ticket._message_track_post_template(["stage_id"])
 
     def _may_auto_link(self):
         """A report of a team with the option, that could join an incident,
@@ -167,9 +194,16 @@ class HelpdeskTicket(models.Model):
         """A report linked automatically has had its short answer: not the
         first stage's mail as well."""
         res = super()._track_template(changes)
-        linked = self.env.cr.precommit.data.get(AUTO_LINKED, ())
-        if "stage_id" in res and self[:1].id in linked:
+        if "stage_id" not in res:
+            return res
+        data, ticket = self.env.cr.precommit.data, self[:1]
+        if ticket.id in data.get(AUTO_LINKED, ()):
             del res["stage_id"]
+        elif (
+            is_creating_reports() or ticket.id in data.get(NEW_REPORTS, ())
+        ) and ticket.sudo().team_id.auto_link_reports:
+            data.setdefault(DEFERRED_STAGE_MAIL, set()).add(ticket.id)
+            del res["stage_id"]  # posted by _auto_link_reports unless linked
         return res
 
     # -- what such a reporter's customer is told ---------------------------
