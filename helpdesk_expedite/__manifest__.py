@@ -58,6 +58,7 @@
     "demo": [
         "demo/helpdesk_status_component_demo.xml",
         "demo/helpdesk_expedite_demo.xml",
+        "demo/helpdesk_status_subscriber_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["helpdesk_expedite/static/src/**/*"],

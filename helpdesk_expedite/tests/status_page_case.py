@@ -17,8 +17,9 @@ class StatusPageCase(ExpediteCase):
     def setUpClass(cls):
         super().setUpClass()
         Component = cls.env["helpdesk.status.component"]
-        # the demo's components are another page's business here
+        # the demo's components and subscribers are another page's business
         Component.search([]).write({"active": False})
+        cls.env["helpdesk.status.subscriber"].sudo().search([]).unlink()
         cls.exam, cls.lms, cls.sso = Component.create(
             [
                 {"name": "Exam service (test)", "sequence": 1},

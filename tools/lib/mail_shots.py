@@ -70,3 +70,40 @@ def mail_shots(browser, server, out_dir, ticket_id, take):
                 name + suffix,
                 browser.clip(["#mail_header", "body > table"], padding=0),
             )
+
+
+SUBSCRIBER_XMLID = "helpdesk_expedite.status_subscriber_student"
+SUBSCRIBER_CRON_XMLID = "helpdesk_expedite.ir_cron_status_subscriber_mail"
+
+
+def subscriber_mail_shot(browser, server, out_dir, public_title, take):
+    """status-subscriber-email.png: the demo subscriber's mail of the
+    latest public update of the incident published as ``public_title``
+    (the subscriber mail cron run once; no mail is sent, none deleted)."""
+    server.execute(
+        "ir.cron", "method_direct_trigger", [server.ref_id(SUBSCRIBER_CRON_XMLID)]
+    )
+    subscriber = server.search_read(
+        "helpdesk.status.subscriber",
+        [("id", "=", server.ref_id(SUBSCRIBER_XMLID))],
+        ["email"],
+    )[0]
+    mails = server.search_read(
+        "mail.mail",
+        [("email_to", "=", subscriber["email"]), ("subject", "ilike", public_title)],
+        ["subject", "email_from", "body_html"],
+        order="id",
+    )
+    if not mails:
+        raise SystemExit("screenshots: ERROR: no mail to the demo subscriber")
+    mail = mails[-1]
+    # sent as is, without Odoo's notification layout: a page of its own
+    mail["body_html"] = f"<html><body>{mail['body_html']}</body></html>"
+    browser.viewport(760, 1200)
+    browser.open(_page(server, mail, subscriber["email"]), "#mail_header")
+    take(
+        browser,
+        out_dir,
+        "status-subscriber-email",
+        browser.clip(["#mail_header", "body > div"], padding=0),
+    )

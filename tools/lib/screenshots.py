@@ -26,7 +26,7 @@ from pathlib import Path
 
 import requests
 import websocket
-from mail_shots import mail_shots
+from mail_shots import mail_shots, subscriber_mail_shot
 from PIL import Image
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -36,6 +36,7 @@ TICKET_XMLID = "helpdesk_mgmt.helpdesk_ticket_3"
 # the demo's open incident, published for the status page's shots
 OPEN_TICKET_XMLID = "helpdesk_expedite.helpdesk_ticket_exam_submission"
 EXAM_COMPONENT_XMLID = "helpdesk_expedite.status_component_exam_submission"
+OPEN_PUBLIC_TITLE = "Exam submissions failing again for some classes"
 REPORT = "helpdesk_expedite.report_incident"
 MAX_BYTES = 300 * 1024
 TIMEZONE = "Asia/Ho_Chi_Minh"  # the scenario's campus, as the demo users
@@ -526,7 +527,7 @@ def publish_open_incident(server):
         "write",
         [ticket_id],
         {
-            "status_public_title": "Exam submissions failing again for some classes",
+            "status_public_title": OPEN_PUBLIC_TITLE,
             "status_impact": "major",
             "status_component_ids": [(6, 0, [server.ref_id(EXAM_COMPONENT_XMLID)])],
         },
@@ -546,6 +547,7 @@ def status_shots(browser, server, out_dir, ticket_id):
     """The public status page, as an anonymous visitor: desktop, phone, the
     completed incident's page; and the ticket's Status Page tab."""
     open_ticket = publish_open_incident(server)
+    subscriber_mail_shot(browser, server, out_dir, OPEN_PUBLIC_TITLE, take)
     browser.call("Network.clearBrowserCookies")
     browser.viewport(1200, 900)
     browser.open(f"{server.url}/status", ".sp-components")
