@@ -436,6 +436,156 @@ class LinkFanOut(Case):
         return out
 
 
+class SubscriberMailing(Case):
+    """one public update of a published incident queued as mails to its
+    confirmed subscribers (the mailing cron's batch): 100, then 1,000 in
+    the same run, to show that the queries do not grow with them."""
+
+    addon_only = True
+    su = True
+    SIZES = (100, 1000)
+
+    def prepare(self, env, fx):
+        Component = env["helpdesk.status.component"]
+        components = Component.create(
+            [{"name": f"Bench component {size}"} for size in self.SIZES]
+        )
+        env["helpdesk.status.subscriber"].create(
+            [
+                {
+                    "email": f"sub{size}-{i}@example.com",
+                    "company_id": env.company.id,
+                    "component_ids": [(6, 0, component.ids)],
+                    "lang": "en_US",
+                    "state": "confirmed",
+                }
+                for size, component in zip(self.SIZES, components, strict=True)
+                for i in range(size)
+            ]
+        )
+        Ticket = env["helpdesk.ticket"].with_context(**CONTEXT)
+        majors = Ticket.create(
+            [
+                {
+                    **_base_vals(fx, i),
+                    "name": f"Bench published incident {i}",
+                    "class_of_service": "expedite",
+                    "class_of_service_locked": True,
+                    "class_of_service_lock_reason": "Benchmark",
+                    "status_public_title": "Exam submissions failing",
+                    "status_impact": "major",
+                    "status_component_ids": [(6, 0, component.ids)],
+                }
+                for i, component in enumerate(components)
+            ]
+        )
+        majors.action_publish_status()
+        Mailing = env["helpdesk.status.mailing"]
+        Mailing.search([("state", "=", "queued")]).write({"state": "cancelled"})
+        return majors.ids
+
+    def run(self, env, fx, major_ids):
+        Ticket = env["helpdesk.ticket"].with_context(**CONTEXT)
+        Mailing = env["helpdesk.status.mailing"]
+        out = {}
+        for major_id, size in zip(major_ids, self.SIZES, strict=True):
+            env.flush_all()
+            before, started = env.cr.sql_log_count, time.perf_counter()
+            Ticket.browse(major_id).action_post_status_update("Rolling back now.")
+            for mailing in Mailing.search([("state", "=", "queued")]):
+                mailing._send_next_batch(size)
+            env.flush_all()
+            out[f"queries_{size}"] = env.cr.sql_log_count - before
+            out[f"seconds_{size}"] = time.perf_counter() - started
+        env.cr.execute(
+            "SELECT count(*) FROM mail_mail WHERE email_to LIKE 'sub%%@example.com'"
+        )
+        out["mails"] = env.cr.fetchone()[0]
+        return out
+
+
+FLOOD_MAILS = 1000
+FLOOD_SENDERS = 200
+
+
+def _flood_message(i, to):
+    return (
+        f"From: Student {i % FLOOD_SENDERS} <student{i % FLOOD_SENDERS}@example.com>\r\n"
+        f"To: {to}\r\n"
+        f"Subject: Cannot submit my exam ({i})\r\n"
+        f"Message-ID: <bench-flood-{i}-{time.time_ns()}@example.com>\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "\r\n"
+        "The exam submission service says: System error - please contact "
+        "administrator. My exam ends at 10:00.\r\n"
+    )
+
+
+class ReportFlood(Case):
+    """1,000 mailed reports through the mail gateway (message_process, raw
+    RFC 822) to a team's alias while a matching incident is published. Add-on:
+    the team links matching reports automatically (each is linked and its
+    customer answered once); plain helpdesk_mgmt: the same messages."""
+
+    su = True
+
+    def prepare(self, env, fx):
+        team = env["helpdesk.ticket.team"].browse(fx["team_ids"][0])
+        domain = env["mail.alias.domain"].search([], limit=1) or env[
+            "mail.alias.domain"
+        ].create({"name": "bench.example.com"})
+        alias = env["mail.alias"].create(
+            {
+                "alias_domain_id": domain.id,
+                "alias_name": "bench-flood",
+                "alias_model_id": env["ir.model"]._get_id("helpdesk.ticket"),
+                "alias_defaults": str({"team_id": team.id}),
+            }
+        )
+        if "auto_link_reports" in team._fields:
+            team.auto_link_reports = True
+            component = env["helpdesk.status.component"].create(
+                {"name": "Bench exam submission"}
+            )
+            major = (
+                env["helpdesk.ticket"]
+                .with_context(**CONTEXT)
+                .create(
+                    {
+                        **_base_vals(fx, 0),
+                        "name": "Bench published incident",
+                        "affected_service": "Exam submission service",
+                        "class_of_service": "expedite",
+                        "class_of_service_locked": True,
+                        "class_of_service_lock_reason": "Benchmark",
+                        "status_public_title": "Exam submissions failing",
+                        "status_impact": "critical",
+                        "status_component_ids": [(6, 0, component.ids)],
+                    }
+                )
+            )
+            major.action_publish_status()
+        return [_flood_message(i, alias.alias_full_name) for i in range(FLOOD_MAILS)]
+
+    def run(self, env, fx, messages):
+        Thread = env["mail.thread"].with_context(**CONTEXT)
+        ids, errors = [], 0
+        for raw in messages:
+            try:
+                ids.append(Thread.message_process("helpdesk.ticket", raw))
+            except Exception:  # noqa: BLE001 - counted, reported as errors
+                errors += 1
+        out = {"errors": errors, "tickets": len(set(ids))}
+        tickets = env["helpdesk.ticket"].browse(ids)
+        if "major_incident_id" in tickets._fields:
+            out["linked"] = len(tickets.filtered("major_incident_id"))
+        return out
+
+    def per_unit(self, fx):
+        return FLOOD_MAILS
+
+
 class Xlsx(Case):
     """XLSX export of 10,000 tickets (report_xlsx, as the Print menu does)."""
 
@@ -474,6 +624,8 @@ CASES = {
     "pivot": IncidentPivot,
     "watchdog": Watchdog,
     "link_fan_out": LinkFanOut,
+    "subscriber_mailing": SubscriberMailing,
+    "report_flood": ReportFlood,
     "delivery": Delivery,
     "xlsx": Xlsx,
     "pdf": Pdf,

@@ -45,6 +45,8 @@ ORM_CASES = [
     "pivot",
     "watchdog",
     "link_fan_out",
+    "subscriber_mailing",
+    "report_flood",
     "delivery",
     "xlsx",
 ]
@@ -62,6 +64,8 @@ LABELS = {
     "pivot": "incident analysis pivot",
     "watchdog": "watchdog cron, 100 newly overdue",
     "link_fan_out": "link reporters + one update fanned out, 100 vs 1,000",
+    "subscriber_mailing": "one status update queued to subscribers, 100 vs 1,000",
+    "report_flood": "1,000 mailed reports through message_process, auto-linking on",
     "delivery": "escalation delivery cron, 1,000 Teams posts",
     "xlsx": "XLSX export of 10,000 tickets",
     "pdf": "PDF incident report (scenario ticket)",
@@ -292,6 +296,8 @@ def evaluate(case, raw, fixtures):
                 figures["fan_out_1000"] <= figures["fan_out_100"] * 12,
             ),
         ]
+    elif case in ("subscriber_mailing", "report_flood"):
+        checks += ISSUE_22_CHECKS[case](row, raw, r, t_p, t_e, unit)
     elif case == "delivery":
         rate = unit[addon] / t_e["median"]
         row["posts_per_second"] = rate
@@ -329,6 +335,56 @@ def evaluate(case, raw, fixtures):
     row["checks"] = [{"budget": text, "met": bool(ok)} for text, ok in checks]
     row["met"] = all(ok for _text, ok in checks)
     return row
+
+
+def _subscriber_mailing_checks(row, raw, *_figures):
+    addon = "expedite"
+    figures = {
+        key: statistics.median(series(raw, addon, key))
+        for key in ("queries_100", "queries_1000", "seconds_1000")
+    }
+    row["queries"] = figures
+    mails = series(raw, addon, "mails")
+    row["note"] = (
+        f"queries {figures['queries_100']:.0f} (100 subscribers) → "
+        f"{figures['queries_1000']:.0f} (1,000); 1,000 mails queued in "
+        f"{figures['seconds_1000']:.2f} s; {mails[0] if mails else '?'} mails"
+    )
+    return [
+        (
+            f"1,000 mails in {figures['seconds_1000']:.2f} s ≤ 5 s",
+            figures["seconds_1000"] <= 5,
+        ),
+        (
+            "queries independent of the count",
+            figures["queries_1000"] == figures["queries_100"],
+        ),
+    ]
+
+
+def _report_flood_checks(row, raw, r, t_p, t_e, unit):
+    plain, addon = "plain", "expedite"
+    errors = {db: sum(series(raw, db, "errors")) for db in (plain, addon)}
+    linked = series(raw, addon, "linked")
+    tickets = series(raw, addon, "tickets")
+    row["errors"], row["linked"] = errors, linked
+    row["note"] = (
+        f"per message: plain {t_p['median'] / unit[plain] * 1000:.1f} ms, "
+        f"add-on {t_e['median'] / unit[addon] * 1000:.1f} ms; errors "
+        f"{errors[plain]} / {errors[addon]}; linked {min(linked or [0])} of "
+        f"{min(tickets or [0])} in every run"
+    )
+    return [
+        ("time ≤ 1.5× the peer", r <= 1.5),
+        ("0 errors", errors[addon] == 0),
+        ("each linked", bool(linked) and all(n == unit[addon] for n in linked)),
+    ]
+
+
+ISSUE_22_CHECKS = {
+    "subscriber_mailing": _subscriber_mailing_checks,
+    "report_flood": _report_flood_checks,
+}
 
 
 # ----------------------------------------------------------------------
