@@ -15,8 +15,8 @@ class TestPortalIncidentPanel(PortalIncidentCase):
         page = self._open_ticket_page().text
         self.assertIn('id="incident_panel"', page)
         self.assertIn("Expedite", page)
-        self.assertRegex(page, r'id="incident_affected_users">\s*53\s*<')
-        self.assertRegex(page, r'id="incident_affected_groups">\s*3\s*<')
+        self.assertRegex(page, r'id="incident_affected_users"[^>]*>\s*53\s*<')
+        self.assertRegex(page, r'id="incident_affected_groups"[^>]*>\s*3\s*<')
         for group, users in (
             ("WEB102-HN", 20),
             ("DATA101-SG", 18),
