@@ -1,3 +1,6 @@
+"""Response: the acknowledgement, the customer update cadence and the
+watchdog of overdue updates."""
+
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
@@ -252,42 +255,3 @@ class TestWatchdog(ExpediteCase):
         with freeze_time(later):
             found, _remaining = self.Ticket._lock_newly_overdue(100)
         self.assertIn(demo, found)
-
-
-@tagged("post_install", "-at_install")
-class TestTeamDashboard(ExpediteCase):
-    def test_team_card_counts_major_incidents_and_late_updates(self):
-        other_team = self.env["helpdesk.ticket.team"].create({"name": "Other (test)"})
-        with self.at(T0):
-            self._create_scenario_ticket()
-            self._create_scenario_ticket(team_id=other_team.id)
-            self._create_ticket(groups=[("A", "", 2)])  # standard: not counted
-        teams = self.team | other_team
-        with self.at(T0 + timedelta(minutes=5)):
-            teams.invalidate_recordset()
-            self.assertEqual(teams.mapped("expedite_ticket_count"), [1, 1])
-            self.assertEqual(teams.mapped("update_overdue_ticket_count"), [0, 0])
-        with self.at(T0 + timedelta(minutes=20)):
-            teams.invalidate_recordset()
-            self.env.flush_all()
-            with self.assertQueryCount(
-                2
-            ):  # two grouped queries for any number of teams
-                self.assertEqual(teams.mapped("update_overdue_ticket_count"), [1, 1])
-
-    def test_escalated_filter_averages_reached_milestones_only(self):
-        with self.at(T0):
-            escalated, waiting = (
-                self._create_scenario_ticket(),
-                self._create_scenario_ticket(),
-            )
-        with self.at(T0 + timedelta(minutes=10)):
-            escalated.action_escalate()
-        self.env.flush_all()
-        escalated_filter = [("escalated_date", "!=", False)]  # the "Escalated" filter
-        [(average,)] = self.Ticket._read_group(
-            [("id", "in", (escalated | waiting).ids)] + escalated_filter,
-            [],
-            ["time_to_escalate:avg"],
-        )
-        self.assertEqual(average, 10.0)
