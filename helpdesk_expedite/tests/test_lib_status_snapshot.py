@@ -1,9 +1,11 @@
-"""The example snapshot the status tests of lib/ share (the contract's
-example)."""
+"""What the status page may show, as plain values (lib/status_snapshot.py):
+time zones and times; and the example snapshot the other status tests of
+lib/ share (the contract's example): no database."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 
+from odoo.addons.helpdesk_expedite.lib import status_snapshot
 from odoo.addons.helpdesk_expedite.lib.status_snapshot import (
     Component,
     Incident,
@@ -11,6 +13,8 @@ from odoo.addons.helpdesk_expedite.lib.status_snapshot import (
     Snapshot,
     Update,
 )
+
+from .common import PureCase
 
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
@@ -78,3 +82,39 @@ def example_snapshot():
         ),
     )
     return Snapshot(page=page, components=components, incidents=(incident,))
+
+
+class TestSnapshotTimes(PureCase):
+    def test_an_unknown_or_empty_zone_is_utc(self):
+        for name in ("Mars/Olympus_Mons", "../etc/passwd"):
+            self.assertIs(status_snapshot.zone(name), timezone.utc)
+        for name in ("", None):
+            self.assertEqual(str(status_snapshot.zone(name)), "UTC")
+        hcm = status_snapshot.zone("Asia/Ho_Chi_Minh")
+        self.assertEqual(hcm.utcoffset(datetime(2026, 6, 15)).total_seconds(), 7 * 3600)
+
+    def test_local_makes_a_naive_utc_time_aware_in_the_zone(self):
+        moment = datetime(2026, 6, 15, 2, 27, 55)
+        local = status_snapshot.local(moment, "Asia/Ho_Chi_Minh")
+        self.assertEqual((local.hour, local.minute), (9, 27))
+        self.assertEqual(local.utcoffset().total_seconds(), 7 * 3600)
+        self.assertIsNone(status_snapshot.local(None, "Asia/Ho_Chi_Minh"))
+
+    def test_iso_writes_milliseconds_and_the_offset(self):
+        moment = datetime(2026, 6, 15, 2, 27, 55)
+        self.assertEqual(
+            status_snapshot.iso(moment, "Asia/Ho_Chi_Minh"),
+            "2026-06-15T09:27:55.000+07:00",
+        )
+        self.assertEqual(
+            status_snapshot.iso(moment, "Nowhere/Special"),
+            "2026-06-15T02:27:55.000+00:00",
+        )
+        self.assertRegex(status_snapshot.iso(moment, "UTC"), RFC3339)
+        self.assertIsNone(status_snapshot.iso(None, "UTC"))
+
+    def test_the_example_holds_its_values_frozen(self):
+        snapshot = example_snapshot()
+        self.assertIsInstance(snapshot, Snapshot)
+        with self.assertRaises(AttributeError):
+            snapshot.page.name = "Another page"
