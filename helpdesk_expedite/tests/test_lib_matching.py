@@ -17,6 +17,7 @@ class TestMatchKey(PureCase):
         ("Đăng nhập", "dang nhap"),
         ("---", ""),
         ("", ""),
+        ("𝑨𝒍𝒆𝒓𝒕 ℡", "alert tel"),
         (None, ""),
     )
     def test_match_key(self, text, expected):
