@@ -5,8 +5,6 @@ the edge cases of linking and closing, and the closing mails."""
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 
-from freezegun import freeze_time
-
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -633,15 +631,15 @@ class TestMajorIncidentEdgeCases(ExpediteCase):
 @tagged("post_install", "-at_install")
 class TestClosingMailsWhenTheClockTicks(MajorIncidentCase):
     def test_no_stage_mail_when_the_reporters_close_a_second_later(self):
-        with freeze_time(T0):
+        with self.at(T0):
             self._link_all()
             self._resolve(self.major)
             self.major.action_log_monitoring(100.0)
-        with freeze_time(T0 + timedelta(hours=2)):
+        with self.at(T0 + timedelta(hours=2)):
             self.major.action_log_monitoring(100.0)
         self.env["mail.mail"].search([]).unlink()
         # every reading of the clock one second later than the one before
-        with freeze_time(T0 + timedelta(hours=3), auto_tick_seconds=1):
+        with self.at(T0 + timedelta(hours=3), auto_tick_seconds=1):
             self.major.with_context(mail_notrack=False).action_confirm_resolution(
                 channel="phone"
             )

@@ -3,8 +3,6 @@ watchdog of overdue updates."""
 
 from datetime import datetime, timedelta
 
-from freezegun import freeze_time
-
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -95,7 +93,7 @@ class TestCadence(ExpediteCase):
     def test_each_update_moves_the_deadline(self):
         with self.at(T0):
             ticket = self._create_scenario_ticket()
-        with freeze_time(T0 + timedelta(minutes=10)), self.mock_mail_gateway():
+        with self.at(T0 + timedelta(minutes=10)), self.mock_mail_gateway():
             ticket.action_post_status_update("Logs reviewed: DB connection timeouts.")
         self.assertEqual(ticket.last_status_update_date, T0 + timedelta(minutes=10))
         self.assertEqual(ticket.next_update_deadline, T0 + timedelta(minutes=25))
@@ -111,7 +109,7 @@ class TestCadence(ExpediteCase):
         with self.at(T0):
             ticket = self._create_scenario_ticket()
         domain = [("update_overdue", "=", True), ("id", "=", ticket.id)]
-        with freeze_time(T0 + timedelta(minutes=14, seconds=59)):
+        with self.at(T0 + timedelta(minutes=14, seconds=59)):
             ticket.invalidate_recordset(["update_overdue"])
             self.assertFalse(ticket.update_overdue)
             self.assertFalse(self.Ticket.search(domain))
@@ -120,7 +118,7 @@ class TestCadence(ExpediteCase):
                     [("update_overdue", "=", False), ("id", "=", ticket.id)]
                 )
             )
-        with freeze_time(T0 + timedelta(minutes=15, seconds=1)):
+        with self.at(T0 + timedelta(minutes=15, seconds=1)):
             ticket.invalidate_recordset(["update_overdue"])
             self.assertTrue(ticket.update_overdue)
             self.assertEqual(self.Ticket.search(domain), ticket)
@@ -166,11 +164,11 @@ class TestWatchdog(ExpediteCase):
     def test_one_activity_and_one_note_per_overdue_period(self):
         with self.at(T0):
             ticket = self._create_scenario_ticket()
-        with freeze_time(T0 + timedelta(minutes=14)):
+        with self.at(T0 + timedelta(minutes=14)):
             self._run_watchdog()
         self.assertFalse(self._overdue_activities(ticket))
         for minute in (16, 17, 30, 45):
-            with freeze_time(T0 + timedelta(minutes=minute)):
+            with self.at(T0 + timedelta(minutes=minute)):
                 self._run_watchdog()
         activities = self._overdue_activities(ticket)
         self.assertEqual(len(activities), 1)
@@ -182,10 +180,10 @@ class TestWatchdog(ExpediteCase):
         )
 
         # An update starts a new period; its lapse is reported once more.
-        with freeze_time(T0 + timedelta(minutes=50)):
+        with self.at(T0 + timedelta(minutes=50)):
             ticket.action_post_status_update("Still on it.")
         for minute in (66, 70):
-            with freeze_time(T0 + timedelta(minutes=minute)):
+            with self.at(T0 + timedelta(minutes=minute)):
                 self._run_watchdog()
         self.assertEqual(len(self._notes(ticket, "Customer update overdue")), 2)
 
@@ -197,7 +195,7 @@ class TestWatchdog(ExpediteCase):
             tickets = self._create_scenario_ticket() | self._create_scenario_ticket()
         Message = self.env["mail.message"]
         before = Message.search([]).ids
-        with freeze_time(T0 + timedelta(minutes=20)):
+        with self.at(T0 + timedelta(minutes=20)):
             self._run_watchdog()
         for ticket in tickets:
             self.assertEqual(len(self._overdue_activities(ticket)), 1)
@@ -222,14 +220,14 @@ class TestWatchdog(ExpediteCase):
         with self.at(T0):
             standard = self._create_ticket(groups=[("A", "", 2)])
             standard.next_update_deadline = T0
-        with freeze_time(T0 + timedelta(hours=2)):
+        with self.at(T0 + timedelta(hours=2)):
             self._run_watchdog()
         self.assertFalse(self._notes(standard, "Customer update overdue"))
 
     def test_batches_report_progress(self):
         with self.at(T0):
             tickets = self._create_scenario_ticket() | self._create_scenario_ticket()
-        with freeze_time(T0 + timedelta(minutes=20)):
+        with self.at(T0 + timedelta(minutes=20)):
             found, remaining = self.Ticket._lock_newly_overdue(1)
             self.assertEqual(len(found), 1)
             self.assertGreaterEqual(remaining, 1)
@@ -247,11 +245,11 @@ class TestWatchdog(ExpediteCase):
             other_cr.execute(
                 "SELECT id FROM helpdesk_ticket WHERE id = %s FOR UPDATE", [demo.id]
             )
-            with freeze_time(later):
+            with self.at(later):
                 self.env.cr.execute("SET LOCAL lock_timeout = '3s'")
                 found, _remaining = self.Ticket._lock_newly_overdue(100)
             self.assertNotIn(demo, found)
             other_cr.rollback()
-        with freeze_time(later):
+        with self.at(later):
             found, _remaining = self.Ticket._lock_newly_overdue(100)
         self.assertIn(demo, found)
