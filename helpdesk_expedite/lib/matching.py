@@ -25,7 +25,11 @@ def text_key(text, max_length=MAX_TEXT_LENGTH):
 def _words(text):
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # compatibility forms ("𝑨", "℡") become letters a case fold can lower
+    # only once decomposed: decompose before the fold, and after it as before
+    decomposed = unicodedata.normalize(
+        "NFKD", unicodedata.normalize("NFKD", text).casefold()
+    )
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     # đ has no decomposition: Vietnamese writers often type it as d
     bare = bare.replace("đ", "d")

@@ -4,7 +4,7 @@ from odoo.exceptions import AccessError
 from ..lib import status_page
 from .constants import COMPONENT_STATUSES, MANAGER_GROUP
 from .lifecycle_guard import check_guarded_fields
-from .public_method import Instance, Text, Values, ValuesList, public_method
+from .public_method import Values, ValuesList, public_method
 
 
 class HelpdeskStatusComponent(models.Model):
@@ -145,16 +145,6 @@ class HelpdeskStatusComponent(models.Model):
         companies = self.company_id
         result = super().unlink()
         companies._status_page_bump()
-        return result
-
-    @public_method(
-        field_name=Text(), translations=Instance(dict), digest=Text(required=False)
-    )
-    def update_field_translations(self, field_name, translations, digest=None):
-        result = super().update_field_translations(
-            field_name, translations, digest=digest
-        )
-        self._touch_page()
         return result
 
     def _touch_page(self):

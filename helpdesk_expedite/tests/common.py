@@ -91,19 +91,6 @@ class PureCase(BaseCase):
 # ----------------------------------------------------------------------
 # The incident in a database
 # ----------------------------------------------------------------------
-@contextmanager
-def frozen_at(env, when):
-    """Freeze the clock and the transaction timestamp (create_date)."""
-    cr = env.cr
-    previous = cr._now
-    with freeze_time(when):
-        cr._now = when
-        try:
-            yield
-        finally:
-            cr._now = previous
-
-
 class ExpediteCase(BaseCommon, MailCase):
     @classmethod
     def setUpClass(cls):
@@ -233,7 +220,7 @@ class ExpediteCase(BaseCommon, MailCase):
         if when is None:
             ticket.action_mark_resolved()
         else:
-            with frozen_at(cls.env, when):
+            with cls.at(when):
                 ticket.action_mark_resolved()
         return ticket
 
@@ -247,9 +234,21 @@ class ExpediteCase(BaseCommon, MailCase):
             cls.env, login=login, groups="base.group_portal", partner_id=partner.id
         )
 
-    def at(self, when):
-        """Freeze the clock and the transaction timestamp (create_date)."""
-        return frozen_at(self.env, when)
+    @classmethod
+    @contextmanager
+    def at(cls, when, **freeze):
+        """The tests' one clock: freeze the clock at ``when`` (freezegun's
+        options in ``freeze``, e.g. ``auto_tick_seconds``) and the
+        transaction timestamp (create_date, write_date) with it. A class
+        method, so that setUpClass may use it too."""
+        cr = cls.env.cr
+        previous = cr._now
+        with freeze_time(when, **freeze):
+            cr._now = when
+            try:
+                yield
+            finally:
+                cr._now = previous
 
     @staticmethod
     def _send_escalation_mails(escalations):

@@ -1,12 +1,14 @@
-"""The manager's board and the agent's feedback: Expedite first, the user
-threshold from the rules, the team's Expedite WIP limit, wizard notices."""
+"""The board: Expedite first, the user threshold from the rules, the team's
+Expedite WIP limit, the wizards' notices, the team dashboard, its tour."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import ExpediteCase, PortalIncidentCase
+
+T0 = datetime(2026, 6, 15, 9, 0, 0)
 
 
 @tagged("post_install", "-at_install")
@@ -90,146 +92,63 @@ class TestBoard(ExpediteCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCustomerLanguage(ExpediteCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["res.lang"]._activate_lang("vi_VN")
-        cls.env["ir.module.module"].search(
-            [("name", "=", "helpdesk_expedite")]
-        )._load_module_terms(["helpdesk_expedite"], ["vi_VN"], overwrite=True)
-        cls.customer.write({"lang": "vi_VN", "tz": "Asia/Ho_Chi_Minh"})
+class TestTeamDashboard(ExpediteCase):
+    def test_team_card_counts_major_incidents_and_late_updates(self):
+        other_team = self.env["helpdesk.ticket.team"].create({"name": "Other (test)"})
+        with self.at(T0):
+            self._create_scenario_ticket()
+            self._create_scenario_ticket(team_id=other_team.id)
+            self._create_ticket(groups=[("A", "", 2)])  # standard: not counted
+        teams = self.team | other_team
+        with self.at(T0 + timedelta(minutes=5)):
+            teams.invalidate_recordset()
+            self.assertEqual(teams.mapped("expedite_ticket_count"), [1, 1])
+            self.assertEqual(teams.mapped("update_overdue_ticket_count"), [0, 0])
+        with self.at(T0 + timedelta(minutes=20)):
+            teams.invalidate_recordset()
+            self.env.flush_all()
+            with self.assertQueryCount(
+                2
+            ):  # two grouped queries for any number of teams
+                self.assertEqual(teams.mapped("update_overdue_ticket_count"), [1, 1])
 
-    def test_texts_for_a_vietnamese_customer_use_his_language_and_time(self):
-        with self.at(datetime(2026, 6, 15, 10, 0)):
-            ticket = self._create_scenario_ticket()
-            acknowledgement = ticket.status_update_ids.filtered(
-                lambda u: u.kind == "acknowledgement"
+    def test_escalated_filter_averages_reached_milestones_only(self):
+        with self.at(T0):
+            escalated, waiting = (
+                self._create_scenario_ticket(),
+                self._create_scenario_ticket(),
             )
-            self._resolve(ticket)
-            text = ticket._get_phase_update_text()
-        self.assertIn("Bản sửa lỗi", text)
-        self.assertIn("17:15", text, "10:15 UTC is 17:15 in Ho Chi Minh City")
-        self.assertIn("Asia/Ho_Chi_Minh", text)
-        self.assertNotIn("UTC", text)
-        self.assertNotIn("We have classified", acknowledgement.body)
-        mail = self.env["mail.mail"].search(
-            [
-                ("model", "=", "helpdesk.ticket"),
-                ("res_id", "=", ticket.id),
-                ("recipient_ids", "=", self.customer.id),
-            ],
-            limit=1,
-        )
-        self.assertTrue(mail)
-        # the acknowledgement itself: Vietnamese words, local time, no UTC
-        for expected in ("Xin chào", "Giai đoạn", "17:15", "Mở trang phiếu của bạn"):
-            self.assertIn(expected, mail.body_html)
-        for english in ("Hello", "Next update", "UTC"):
-            self.assertNotIn(english, mail.body_html)
-
-
-@tagged("post_install", "-at_install")
-class TestScorecard(ExpediteCase):
-    def test_known_timeline_gives_hand_computed_scorecard(self):
-        """Reported 10:00, acknowledged at once (update every 15 min), the
-        first update sent on time at 10:10, the second late at 10:40 (due
-        10:25); escalation sent 10:05 and acknowledged 10:12 (7 minutes)."""
-        t0 = datetime(2026, 6, 15, 10, 0)
-        with self.at(t0):
-            ticket = self._create_scenario_ticket()
-        with self.at(t0.replace(minute=5)):
-            ticket.action_escalate()
-            self._send_escalation_mails(ticket.escalation_ids)
-        with self.at(t0.replace(minute=10)):
-            ticket.action_post_status_update("Still investigating.")
-        with self.at(t0.replace(minute=12)):
-            ticket.escalation_ids.action_mark_acknowledged()
-        with self.at(t0.replace(minute=40)):
-            ticket.action_post_status_update("Cause found.")
+        with self.at(T0 + timedelta(minutes=10)):
+            escalated.action_escalate()
         self.env.flush_all()
-        self.assertTrue(ticket.acknowledged_in_time)
-        self.assertEqual(ticket.updates_late, 1)
-        self.assertEqual(ticket.update_compliance, 50.0)
-        self.assertEqual(ticket.escalation_ack_minutes, 7.0)
-        self.assertFalse(ticket.root_cause_documented)
-        self.assertFalse(ticket.closure_override_used)
-        # kept: acknowledged, escalated, monitoring/confirmation not yet due
-        # (open), no override; missed: one late update, no root cause -> 5/7
-        self.assertEqual(ticket.handling_score, round(100 * 5 / 7, 1))
-        updates = ticket.status_update_ids.filtered(lambda u: u.kind == "update")
+        escalated_filter = [("escalated_date", "!=", False)]  # the "Escalated" filter
+        [(average,)] = self.Ticket._read_group(
+            [("id", "in", (escalated | waiting).ids)] + escalated_filter,
+            [],
+            ["time_to_escalate:avg"],
+        )
+        self.assertEqual(average, 10.0)
+
+
+@tagged("post_install", "-at_install")
+class TestBoardTour(PortalIncidentCase):
+    def test_board_shows_incidents_first_with_their_countdown(self):
+        late = self._create_scenario_ticket(name="Tour late incident")
+        on_time = self._create_scenario_ticket(name="Tour on-time incident")
+        ordinary = self._create_ticket(
+            groups=[("G1", "Hanoi", 2)],
+            name="Tour ordinary ticket",
+            stage_id=self.stage_in_progress.id,
+        )
+        late.next_update_deadline = fields.Datetime.now() - timedelta(minutes=10)
+        self.assertTrue(late.update_overdue)
+        self.assertFalse(on_time.update_overdue)
+        self.assertEqual(ordinary.class_of_service, "standard")
         self.assertEqual(
-            sorted(updates.mapped("deadline")),
-            [t0.replace(minute=15), t0.replace(minute=25)],
+            (late | on_time | ordinary).stage_id, self.stage_in_progress, "one column"
         )
-
-    def test_review_document_has_escalation_and_evaluation(self):
-        with self.at(datetime(2026, 6, 15, 10, 0)):
-            ticket = self._create_scenario_ticket()
-            ticket.action_escalate()
-            ticket.escalation_ids.action_mark_acknowledged()
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("helpdesk_expedite.action_report_incident", ticket.ids)[
-                0
-            ]
-            .decode()
+        self.start_tour(
+            "/odoo/action-helpdesk_mgmt.helpdesk_ticket_action?view_type=kanban",
+            "helpdesk_expedite_kanban_countdown",
+            login=self.manager.login,
         )
-        for text in (
-            "Escalation",
-            self.dev_team.name,
-            "Customer confirmation and closure",
-            "Incident management evaluation",
-            "Handling score",
-        ):
-            self.assertIn(text, html)
-
-
-@tagged("post_install", "-at_install")
-class TestCustomerReview(ExpediteCase):
-    def test_customer_copy_leaks_nothing_internal(self):
-        ticket = self._create_scenario_ticket(
-            findings="<p>INTERNAL-FINDING-5521</p>",
-            preliminary_assessment="INTERNAL-ASSESSMENT-5521",
-        )
-        ticket.action_escalate()
-        ticket.check_ids[:1].write({"result": "INTERNAL-CHECK-5521"})
-        self._resolve(ticket)
-        ticket.action_log_monitoring(100, note="INTERNAL-MONITOR-5521")
-        ticket.message_post(body="INTERNAL-NOTE-5521", subtype_xmlid="mail.mt_note")
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html(
-                "helpdesk_expedite.action_report_incident_customer", ticket.ids
-            )[0]
-            .decode()
-        )
-        self.assertIn("What we told you", html)
-        self.assertIn(ticket.root_cause, html)
-        for marker in ("INTERNAL-", self.dev_team.name, "Handling score", "Escalated"):
-            self.assertNotIn(marker, html)
-
-
-@tagged("post_install", "-at_install")
-class TestCustomerReviewRoute(PortalIncidentCase):
-    def test_review_is_the_customers_once_closed(self):
-        url = f"/my/ticket/{self.ticket.id}/review"
-        self.authenticate("incident_customer", "incident_customer")
-        response = self.url_open(url, allow_redirects=False)
-        self.assertIn(response.status_code, (302, 303), "not before closure")
-        self._resolve(self.ticket)
-        self.ticket.write({"closure_override_reason": "Test: close now"})
-        self.ticket.action_close()
-        self.assertTrue(self.ticket.closed)
-        page = self._open_ticket_page()
-        self.assertIn(url, page.text)
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200)
-        self.assertIn("attachment", response.headers.get("Content-Disposition", ""))
-        self.assertNotIn("Handling score", response.text)
-        # another portal user who follows the ticket is not its customer
-        follower = self._portal_user("review_follower")
-        self.ticket.message_subscribe(partner_ids=follower.partner_id.ids)
-        self.authenticate("review_follower", "review_follower")
-        response = self.url_open(url, allow_redirects=False)
-        self.assertIn(response.status_code, (302, 303))

@@ -1,4 +1,9 @@
+"""Classification: the class of service from the rules, on create and on
+every change of the facts; the lock, the rules' own checks, and a caller's
+context that cannot skip it."""
+
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.helpdesk_mgmt.models.helpdesk_ticket import (
@@ -165,3 +170,53 @@ class TestClassification(ExpediteCase):
             ticket.stage_id,
             self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress"),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestBadClassificationInput(ExpediteCase):
+    def _assert_refused(self, message, func):
+        tickets, lines = (
+            self.Ticket.search_count([]),
+            self.env["helpdesk.ticket.impact.line"].search_count([]),
+        )
+        with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
+            func()
+            self.env.flush_all()
+        self.assertEqual(self.Ticket.search_count([]), tickets)
+        self.assertEqual(
+            self.env["helpdesk.ticket.impact.line"].search_count([]), lines
+        )
+
+    def test_lock_without_reason(self):
+        ticket = self._create_ticket()
+        self._assert_refused(
+            "Say why", lambda: ticket.write({"class_of_service_locked": True})
+        )
+        self.assertFalse(ticket.class_of_service_locked)
+
+    def test_rule_with_bad_threshold(self):
+        with self.assertRaisesRegex(ValidationError, "between 0 and 100"):
+            self.env["helpdesk.expedite.rule"].create(
+                {"name": "bad", "class_of_service": "expedite", "min_failure_rate": 120}
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestCallerContext(ExpediteCase):
+    def test_a_callers_context_key_does_not_skip_the_classification(self):
+        """Any RPC caller sets any context key (see lifecycle_guard): an
+        agent adding 40 affected users must not keep the ticket Standard by
+        passing the add-on's own "defer" key."""
+        ticket = self._create_ticket(groups=[("WEB102-HN", "Hanoi", 5)])
+        self.assertEqual(ticket.class_of_service, "standard")
+        ticket.with_user(self.agent).with_context(
+            helpdesk_expedite_defer_classification=True
+        ).write(
+            {
+                "impact_line_ids": [
+                    Command.create({"name": "DATA101-SG", "affected_users": 40})
+                ]
+            }
+        )
+        self.assertEqual(ticket.affected_user_count, 45)
+        self.assertEqual(ticket.class_of_service, "expedite")

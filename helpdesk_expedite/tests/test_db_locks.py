@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from psycopg2.errors import SerializationFailure
 
-from odoo.tests import TransactionCase, freeze_time, tagged
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
 from ..models.db_locks import lock_row, lock_rows, skip_when_locked
@@ -121,12 +121,12 @@ class TestWatchdogNextToAnotherRunner(ExpediteCase):
         demo = self.env.ref(DEMO_TICKETS[1])
         self.assertTrue(demo.next_update_deadline)
         later = demo.next_update_deadline + timedelta(minutes=1)
-        with freeze_time(later - timedelta(minutes=30)):
+        with self.at(later - timedelta(minutes=30)):
             ticket = self._create_scenario_ticket()
         self.env.flush_all()
         demo_notes = len(self._notes(demo, "Customer update overdue"))
         _touch_elsewhere(self.registry, "helpdesk_ticket", demo.id)
-        with freeze_time(later), self.assertNoLogs("odoo.sql_db", logging.ERROR):
+        with self.at(later), self.assertNoLogs("odoo.sql_db", logging.ERROR):
             self.Ticket._cron_update_watchdog()
         self.assertEqual(len(self._notes(ticket, "Customer update overdue")), 1)
         self.assertEqual(len(self._notes(demo, "Customer update overdue")), demo_notes)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SCENARIO_GROUPS, ExpediteCase
 
@@ -174,9 +174,9 @@ class TestEscalation(ExpediteCase):
 
     def test_escalated_date_set_on_first_escalation_only(self):
         first = fields.Datetime.now() + timedelta(minutes=4)
-        with self.mock_mail_gateway(), freeze_time(first):
+        with self.mock_mail_gateway(), self.at(first):
             self.ticket.action_escalate()
-        with self.mock_mail_gateway(), freeze_time(first + timedelta(minutes=30)):
+        with self.mock_mail_gateway(), self.at(first + timedelta(minutes=30)):
             self.ticket.action_escalate(target_id=self.teams_target.id)
         self.assertEqual(len(self.ticket.escalation_ids), 2)
         self.assertEqual(self.ticket.escalated_date, first)
@@ -247,12 +247,12 @@ class TestEscalation(ExpediteCase):
 
     def test_mark_acknowledged_records_who_when_and_response_time(self):
         sent = fields.Datetime.now()
-        with self.mock_mail_gateway(), freeze_time(sent):
+        with self.mock_mail_gateway(), self.at(sent):
             self.ticket.action_escalate()
             self._send_escalation_mails(self.ticket.escalation_ids)
         escalation = self.ticket.escalation_ids
         self.assertEqual(escalation.sent_date, sent)
-        with freeze_time(sent + timedelta(minutes=12)):
+        with self.at(sent + timedelta(minutes=12)):
             escalation.with_user(self.agent).action_mark_acknowledged()
         self.assertEqual(escalation.state, "acknowledged")
         self.assertEqual(escalation.acknowledged_by_id, self.agent)
@@ -275,13 +275,13 @@ class TestEscalation(ExpediteCase):
         sent = fields.Datetime.now() - timedelta(hours=1)
         other = self._create_scenario_ticket(name="Second outage")
         third = self._create_scenario_ticket(name="Third outage")
-        with self.mock_mail_gateway(), freeze_time(sent):
+        with self.mock_mail_gateway(), self.at(sent):
             (self.ticket | other | third).action_escalate()
             self._send_escalation_mails((self.ticket | other | third).escalation_ids)
         first, second = (self.ticket | other).escalation_ids
-        with freeze_time(sent + timedelta(minutes=12)):
+        with self.at(sent + timedelta(minutes=12)):
             first.action_mark_acknowledged()
-        with freeze_time(sent + timedelta(minutes=4)):
+        with self.at(sent + timedelta(minutes=4)):
             second.action_mark_acknowledged()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "helpdesk_expedite.helpdesk_ticket_escalation_analysis_action"
@@ -309,14 +309,14 @@ class TestEscalation(ExpediteCase):
             }
         )
         sent = fields.Datetime.now() - timedelta(hours=1)
-        with self.mock_mail_gateway(), freeze_time(sent):
+        with self.mock_mail_gateway(), self.at(sent):
             self.ticket.action_escalate()
             self._send_escalation_mails(self.ticket.escalation_ids)
-        with self.mock_mail_gateway(), freeze_time(sent + timedelta(minutes=1)):
+        with self.mock_mail_gateway(), self.at(sent + timedelta(minutes=1)):
             self.ticket.action_escalate(target_id=on_call.id)
             self._send_escalation_mails(self.ticket.escalation_ids)
         answered = self.ticket.escalation_ids.filtered(lambda e: e.target_id == on_call)
-        with freeze_time(sent + timedelta(minutes=6)):
+        with self.at(sent + timedelta(minutes=6)):
             answered.action_mark_acknowledged()
         self.assertEqual(self.ticket.escalation_ack_minutes, 5.0)
 

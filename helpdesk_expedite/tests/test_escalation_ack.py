@@ -10,7 +10,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from odoo import Command, fields
-from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.helpdesk_expedite.lib import ack_token
@@ -28,7 +28,7 @@ class TestEscalationAcknowledgeLink(ExpediteHttpCase):
         super().setUpClass()
         cls.ticket = cls._create_scenario_ticket()
         cls.sent = fields.Datetime.now() - timedelta(minutes=12)
-        with freeze_time(cls.sent):
+        with cls.at(cls.sent):
             cls.ticket.action_escalate()
             cls._send_escalation_mails(cls.ticket.escalation_ids)
         cls.escalation = cls.ticket.escalation_ids

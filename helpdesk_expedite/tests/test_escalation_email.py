@@ -10,7 +10,7 @@ fails in Odoo before any SMTP exchange.
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import freeze_time, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..lib import retry
@@ -107,7 +107,7 @@ class TestEscalationMailOutcome(SmtpCase):
         self.assertEqual(alert.user_id, self.agent)
         self.assertIn("would fail the same way", alert.note)
         # nothing queues it again: neither the delivery cron nor the watchdog
-        with freeze_time(fields.Datetime.now() + timedelta(hours=2)):
+        with self.at(fields.Datetime.now() + timedelta(hours=2)):
             self._run_delivery()
             self.env["helpdesk.ticket"]._cron_update_watchdog()
         self.assertEqual((mail.state, escalation.state), ("exception", "failed"))
@@ -134,7 +134,7 @@ class TestEscalationMailOutcome(SmtpCase):
         self._run_delivery()  # not due yet
         self.assertEqual(mail.state, "exception")
         self.sink.up()
-        with freeze_time(escalation.next_attempt_date + timedelta(seconds=1)):
+        with self.at(escalation.next_attempt_date + timedelta(seconds=1)):
             self._run_delivery()
             self.assertEqual(mail.state, "outgoing")
             self.assertFalse(escalation.next_attempt_date)
@@ -154,7 +154,7 @@ class TestEscalationMailOutcome(SmtpCase):
         escalation, mail = self._escalate()
         now = fields.Datetime.now()
         for attempt in range(1, retry.MAX_ATTEMPTS + 1):
-            with freeze_time(now):
+            with self.at(now):
                 self._run_delivery()  # queues the mail again when due
                 self._run_mail_queue(mail)
             self.assertEqual(escalation.attempt_count, attempt)
@@ -218,7 +218,7 @@ class TestWatchdogRequeuesTicketMails(SmtpCase):
         return mail
 
     def _watchdog(self, when=None):
-        with freeze_time(when or fields.Datetime.now()):
+        with self.at(when or fields.Datetime.now()):
             self.env["helpdesk.ticket"]._cron_update_watchdog()
         self.env.invalidate_all()
 

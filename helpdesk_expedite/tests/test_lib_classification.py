@@ -1,12 +1,9 @@
-"""The classifier and the monitoring verdict as plain functions: no database."""
-
-from datetime import datetime, timedelta
+"""Rule matching and its reason text (lib/classification.py): no database."""
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from odoo.addons.helpdesk_expedite.lib import classification as cls_lib
-from odoo.addons.helpdesk_expedite.lib import monitoring
 from odoo.addons.helpdesk_expedite.lib.classification import Rule, TicketFacts
 
 from .common import PROPERTY, PureCase, table
@@ -20,6 +17,7 @@ USERS_RULE = Rule(
     priority="3",
     update_interval=15,
 )
+
 BLOCKED_EXEC_RULE = Rule(
     id=2,
     name="Critical activity blocked with executives",
@@ -30,6 +28,7 @@ BLOCKED_EXEC_RULE = Rule(
     priority="3",
     update_interval=15,
 )
+
 DEADLINE_RULE = Rule(
     id=3,
     name="Deadline",
@@ -37,7 +36,9 @@ DEADLINE_RULE = Rule(
     sequence=30,
     require_deadline=True,
 )
+
 DEFAULT_RULES = [USERS_RULE, BLOCKED_EXEC_RULE, DEADLINE_RULE]
+
 FACTS = st.builds(
     TicketFacts,
     affected_user_count=st.integers(min_value=0, max_value=10_000),
@@ -164,67 +165,3 @@ class TestClassify(PureCase):
         )
         if classify(facts) == "expedite":
             self.assertEqual(classify(more), "expedite")
-
-
-# ----------------------------------------------------------------------
-# Monitoring verdict
-# ----------------------------------------------------------------------
-START = datetime(2026, 6, 15, 9, 0)
-END = START + timedelta(minutes=15)
-
-
-def _check(minute, rate=100.0, timeouts=0, recurrence=False, seq=0, manual=True):
-    return monitoring.CheckPoint(
-        START + timedelta(minutes=minute),
-        rate,
-        timeouts,
-        recurrence,
-        seq,
-        manual_test_ok=manual,
-    )
-
-
-class TestMonitoringVerdict(PureCase):
-    def test_window_not_over_keeps_running(self):
-        verdict = monitoring.verdict(END, START + timedelta(minutes=14), [_check(5)])
-        self.assertEqual(verdict, "running")
-
-    def test_window_over_with_clean_latest_check_passes(self):
-        checks = [_check(1, rate=90, timeouts=3), _check(15)]
-        self.assertEqual(monitoring.verdict(END, END, checks), "passed")
-
-    def test_window_over_without_checks_keeps_running(self):
-        verdict = monitoring.verdict(END, END + timedelta(hours=1), [])
-        self.assertEqual(verdict, "running")
-
-    def test_recurrence_fails_at_once(self):
-        verdict = monitoring.verdict(END, START, [_check(2, recurrence=True)])
-        self.assertEqual(verdict, "failed")
-
-    @table((99.9, 0), (100.0, 1))
-    def test_dirty_latest_check_keeps_running(self, rate, timeouts):
-        checks = [_check(1), _check(14, rate=rate, timeouts=timeouts)]
-        verdict = monitoring.verdict(END, END + timedelta(minutes=5), checks)
-        self.assertEqual(verdict, "running")
-
-    def test_failed_manual_test_at_the_end_keeps_running(self):
-        """The scenario's criteria: 100 % success, no timeouts AND the exam
-        submitted by hand; a clean rate with a failed manual test is not a
-        pass, and a later clean check with the manual test passes."""
-        failed_by_hand = [_check(1), _check(15, manual=False)]
-        self.assertEqual(monitoring.verdict(END, END, failed_by_hand), "running")
-        then_ok = [*failed_by_hand, _check(16)]
-        self.assertEqual(
-            monitoring.verdict(END, END + timedelta(minutes=1), then_ok), "passed"
-        )
-
-    def test_threshold_setting_is_honoured(self):
-        checks = [_check(15, rate=99.5)]
-        self.assertEqual(monitoring.verdict(END, END, checks, threshold=99.0), "passed")
-        self.assertEqual(
-            monitoring.verdict(END, END, checks, threshold=100.0), "running"
-        )
-
-    def test_latest_is_by_date_then_sequence(self):
-        same_time = [_check(10, rate=50, seq=2), _check(10, rate=100, seq=1)]
-        self.assertEqual(monitoring.latest(same_time).success_rate, 50)

@@ -1,46 +1,12 @@
-"""The ticket form's ready-made monitoring feed request: the URL and a curl
-command that work as shown, readable only by those who may see the token."""
+"""The monitoring form's curl example, run for real against the feed."""
 
-import json
-import shlex
 from urllib.parse import urlsplit
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.helpdesk_expedite.lib import monitoring
-
-from .common import ExpediteHttpCase, PureCase, table
-
-
-def parse_curl(command):
-    """(url, headers, body) of the form's curl command."""
-    words = shlex.split(command)
-    if words[:3] != ["curl", "-X", "POST"]:
-        raise ValueError(command)
-    url, headers, body = words[3], {}, None
-    rest = iter(words[4:])
-    for word in rest:
-        if word == "-H":
-            name, value = next(rest).split(": ", 1)
-            headers[name] = value
-        elif word == "-d":
-            body = next(rest)
-    return url, headers, body
-
-
-class TestFeedCurlExample(PureCase):
-    @table(
-        ("https://odoo.example.com/helpdesk_expedite/monitoring/7", "aB-_9"),
-        ("http://host/x y/1", "it's; rm -rf /"),
-    )
-    def test_the_shell_reads_back_what_was_given(self, url, token):
-        got_url, headers, body = parse_curl(monitoring.feed_curl_example(url, token))
-        self.assertEqual(got_url, url)
-        self.assertEqual(headers["X-Monitoring-Token"], token)
-        self.assertEqual(headers["Content-Type"], "application/json")
-        self.assertEqual(json.loads(body), monitoring.EXAMPLE_CHECK)
-        self.assertEqual(monitoring.parse_check(json.loads(body))["success_rate"], 100)
+from .common import ExpediteHttpCase
+from .test_lib_monitoring import parse_curl
 
 
 @tagged("post_install", "-at_install")

@@ -45,7 +45,9 @@ CREATE_EXPEDITE_1 = 20
 # negative: the add-on renders and posts the 100 mails in one pass where
 # the peer, by hand, mails one ticket at a time (-272 on 2024-10-02)
 CREATE_EXPEDITE_100 = -271
-WRITE_FACT_STAYS_STANDARD = 4
+# the rules (search, read, their teams) and the ticket's stage (a closed
+# ticket keeps its class)
+WRITE_FACT_STAYS_STANDARD = 5
 # the three lines and the acknowledgement (27 on 2024-10-02)
 WRITE_LINES_BECOMES_EXPEDITE = 28
 PORTAL_INCIDENT_PANEL = 4  # the Expedite page over an ordinary one

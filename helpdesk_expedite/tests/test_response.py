@@ -1,6 +1,7 @@
-from datetime import datetime, timedelta
+"""Response: the acknowledgement, the customer update cadence and the
+watchdog of overdue updates."""
 
-from freezegun import freeze_time
+from datetime import datetime, timedelta
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -93,7 +94,7 @@ class TestCadence(ExpediteCase):
     def test_each_update_moves_the_deadline(self):
         with self.at(T0):
             ticket = self._create_scenario_ticket()
-        with freeze_time(T0 + timedelta(minutes=10)), self.mock_mail_gateway():
+        with self.at(T0 + timedelta(minutes=10)), self.mock_mail_gateway():
             ticket.action_post_status_update("Logs reviewed: DB connection timeouts.")
         self.assertEqual(ticket.last_status_update_date, T0 + timedelta(minutes=10))
         self.assertEqual(ticket.next_update_deadline, T0 + timedelta(minutes=25))
@@ -109,7 +110,7 @@ class TestCadence(ExpediteCase):
         with self.at(T0):
             ticket = self._create_scenario_ticket()
         domain = [("update_overdue", "=", True), ("id", "=", ticket.id)]
-        with freeze_time(T0 + timedelta(minutes=14, seconds=59)):
+        with self.at(T0 + timedelta(minutes=14, seconds=59)):
             ticket.invalidate_recordset(["update_overdue"])
             self.assertFalse(ticket.update_overdue)
             self.assertFalse(self.Ticket.search(domain))
@@ -118,7 +119,7 @@ class TestCadence(ExpediteCase):
                     [("update_overdue", "=", False), ("id", "=", ticket.id)]
                 )
             )
-        with freeze_time(T0 + timedelta(minutes=15, seconds=1)):
+        with self.at(T0 + timedelta(minutes=15, seconds=1)):
             ticket.invalidate_recordset(["update_overdue"])
             self.assertTrue(ticket.update_overdue)
             self.assertEqual(self.Ticket.search(domain), ticket)
@@ -164,11 +165,11 @@ class TestWatchdog(ExpediteCase):
     def test_one_activity_and_one_note_per_overdue_period(self):
         with self.at(T0):
             ticket = self._create_scenario_ticket()
-        with freeze_time(T0 + timedelta(minutes=14)):
+        with self.at(T0 + timedelta(minutes=14)):
             self._run_watchdog()
         self.assertFalse(self._overdue_activities(ticket))
         for minute in (16, 17, 30, 45):
-            with freeze_time(T0 + timedelta(minutes=minute)):
+            with self.at(T0 + timedelta(minutes=minute)):
                 self._run_watchdog()
         activities = self._overdue_activities(ticket)
         self.assertEqual(len(activities), 1)
@@ -180,10 +181,10 @@ class TestWatchdog(ExpediteCase):
         )
 
         # An update starts a new period; its lapse is reported once more.
-        with freeze_time(T0 + timedelta(minutes=50)):
+        with self.at(T0 + timedelta(minutes=50)):
             ticket.action_post_status_update("Still on it.")
         for minute in (66, 70):
-            with freeze_time(T0 + timedelta(minutes=minute)):
+            with self.at(T0 + timedelta(minutes=minute)):
                 self._run_watchdog()
         self.assertEqual(len(self._notes(ticket, "Customer update overdue")), 2)
 
@@ -195,7 +196,7 @@ class TestWatchdog(ExpediteCase):
             tickets = self._create_scenario_ticket() | self._create_scenario_ticket()
         Message = self.env["mail.message"]
         before = Message.search([]).ids
-        with freeze_time(T0 + timedelta(minutes=20)):
+        with self.at(T0 + timedelta(minutes=20)):
             self._run_watchdog()
         for ticket in tickets:
             self.assertEqual(len(self._overdue_activities(ticket)), 1)
@@ -220,14 +221,14 @@ class TestWatchdog(ExpediteCase):
         with self.at(T0):
             standard = self._create_ticket(groups=[("A", "", 2)])
             standard.next_update_deadline = T0
-        with freeze_time(T0 + timedelta(hours=2)):
+        with self.at(T0 + timedelta(hours=2)):
             self._run_watchdog()
         self.assertFalse(self._notes(standard, "Customer update overdue"))
 
     def test_batches_report_progress(self):
         with self.at(T0):
             tickets = self._create_scenario_ticket() | self._create_scenario_ticket()
-        with freeze_time(T0 + timedelta(minutes=20)):
+        with self.at(T0 + timedelta(minutes=20)):
             found, remaining = self.Ticket._lock_newly_overdue(1)
             self.assertEqual(len(found), 1)
             self.assertGreaterEqual(remaining, 1)
@@ -245,50 +246,11 @@ class TestWatchdog(ExpediteCase):
             other_cr.execute(
                 "SELECT id FROM helpdesk_ticket WHERE id = %s FOR UPDATE", [demo.id]
             )
-            with freeze_time(later):
+            with self.at(later):
                 self.env.cr.execute("SET LOCAL lock_timeout = '3s'")
                 found, _remaining = self.Ticket._lock_newly_overdue(100)
             self.assertNotIn(demo, found)
             other_cr.rollback()
-        with freeze_time(later):
+        with self.at(later):
             found, _remaining = self.Ticket._lock_newly_overdue(100)
         self.assertIn(demo, found)
-
-
-@tagged("post_install", "-at_install")
-class TestTeamDashboard(ExpediteCase):
-    def test_team_card_counts_major_incidents_and_late_updates(self):
-        other_team = self.env["helpdesk.ticket.team"].create({"name": "Other (test)"})
-        with self.at(T0):
-            self._create_scenario_ticket()
-            self._create_scenario_ticket(team_id=other_team.id)
-            self._create_ticket(groups=[("A", "", 2)])  # standard: not counted
-        teams = self.team | other_team
-        with self.at(T0 + timedelta(minutes=5)):
-            teams.invalidate_recordset()
-            self.assertEqual(teams.mapped("expedite_ticket_count"), [1, 1])
-            self.assertEqual(teams.mapped("update_overdue_ticket_count"), [0, 0])
-        with self.at(T0 + timedelta(minutes=20)):
-            teams.invalidate_recordset()
-            self.env.flush_all()
-            with self.assertQueryCount(
-                2
-            ):  # two grouped queries for any number of teams
-                self.assertEqual(teams.mapped("update_overdue_ticket_count"), [1, 1])
-
-    def test_escalated_filter_averages_reached_milestones_only(self):
-        with self.at(T0):
-            escalated, waiting = (
-                self._create_scenario_ticket(),
-                self._create_scenario_ticket(),
-            )
-        with self.at(T0 + timedelta(minutes=10)):
-            escalated.action_escalate()
-        self.env.flush_all()
-        escalated_filter = [("escalated_date", "!=", False)]  # the "Escalated" filter
-        [(average,)] = self.Ticket._read_group(
-            [("id", "in", (escalated | waiting).ids)] + escalated_filter,
-            [],
-            ["time_to_escalate:avg"],
-        )
-        self.assertEqual(average, 10.0)

@@ -138,6 +138,11 @@ class TestStatusPagePublishing(StatusPageCase):
         changed("phase")
         self.exam.with_user(self.manager).description = "Submitting answers"
         changed("component")
+        self.env["res.lang"]._activate_lang("vi_VN")
+        self.exam.with_user(self.manager).update_field_translations(
+            "name", {"vi_VN": "Dịch vụ nộp bài thi"}
+        )
+        changed("component's name translated")
         ticket.action_unpublish_status()
         changed("unpublish")
         ticket.preliminary_assessment = "Internal thoughts"

@@ -7,7 +7,12 @@ from odoo.tests import tagged
 from odoo.addons.helpdesk_expedite.controllers import status_http
 
 from .status_page_case import PUBLIC_TITLE, StatusPageHttpCase
-from .test_status_page_lib import COMPONENT_KEYS, INCIDENT_KEYS, PAGE_KEYS, UPDATE_KEYS
+from .test_lib_statuspage_json import (
+    COMPONENT_KEYS,
+    INCIDENT_KEYS,
+    PAGE_KEYS,
+    UPDATE_KEYS,
+)
 
 JSON_DOCUMENTS = (
     "summary",

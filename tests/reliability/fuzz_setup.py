@@ -194,12 +194,14 @@ def _value_for(spec, pick, serial):
 
 
 def _config_records(rel, description, last, baselines):
-    """A record of the first company for each model that has none from the
-    setup (configuration: rules, targets...): made of its required fields,
-    else as a copy of an existing one."""
+    """A record of the first company for each of the add-on's own models
+    that has none from the setup (configuration: rules, targets...): made
+    of its required fields, else as a copy of an existing one. Not of the
+    models it extends: an outgoing mail server made of required fields
+    (no port) would carry every later mail of the server."""
     admin = rel.admin
     for model, spec in description["models"].items():
-        if spec["abstract"] or spec["transient"]:
+        if spec["abstract"] or spec["transient"] or not spec["own"]:
             continue
         if admin(
             model,

@@ -1,27 +1,10 @@
-"""Guard "customer-bound text": what a customer wrote on one record never
-reaches the customer of another record through a mail of the add-on.
-
-Nothing here is a hand list that a new template or a new field would
-escape:
-
-- the templates are every ``mail.template`` of the add-on in ir.model.data;
-- the customer-written fields are found from the data: the ticket fields
-  that helpdesk_mgmt's portal form (its inputs read from the page) and the
-  mail gateway fill from what the customer typed, the ticket fields a portal
-  user may write, and the contact fields a customer edits on /my/account
-  (the form read from the page as well), plus the ticket's name,
-  description and partner fields.
-
-The source record is a major incident whose customer-written fields all
-hold marker strings (its other fields empty, so that fallbacks show); the
-reader is the customer of a ticket linked to it. Each template is rendered
-for him on his own record and sent through Odoo's mail layout, and the
-incident's own mails to linked customers (an update, the closing) are sent
-as the add-on sends them; no marker may reach him.
-"""
+"""Response, the texts the customer reads: every template rendered for
+another customer leaks nothing of the agents' words, and a Vietnamese
+customer reads his language and time."""
 
 import os
 import re
+from datetime import datetime
 from itertools import product
 
 from lxml import html
@@ -30,10 +13,12 @@ from odoo import Command
 from odoo.modules.module import get_module_path
 from odoo.tests import tagged
 
-from .common import ExpediteHttpCase
+from .common import ExpediteCase, ExpediteHttpCase
 
 MARK = "zmarker"
+
 AGENT_TEXT = "The submission service is being restored."
+
 TEXT_TYPES = ("char", "text", "html")
 
 
@@ -264,3 +249,43 @@ class TestCustomerBoundText(ExpediteHttpCase):
             self._new_mails.filtered(lambda mail: mail.state == "outgoing").send()
         self.assertTrue(major.closed)
         self.assertEqual(self._leaks(), [])
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerLanguage(ExpediteCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("vi_VN")
+        cls.env["ir.module.module"].search(
+            [("name", "=", "helpdesk_expedite")]
+        )._load_module_terms(["helpdesk_expedite"], ["vi_VN"], overwrite=True)
+        cls.customer.write({"lang": "vi_VN", "tz": "Asia/Ho_Chi_Minh"})
+
+    def test_texts_for_a_vietnamese_customer_use_his_language_and_time(self):
+        with self.at(datetime(2026, 6, 15, 10, 0)):
+            ticket = self._create_scenario_ticket()
+            acknowledgement = ticket.status_update_ids.filtered(
+                lambda u: u.kind == "acknowledgement"
+            )
+            self._resolve(ticket)
+            text = ticket._get_phase_update_text()
+        self.assertIn("Bản sửa lỗi", text)
+        self.assertIn("17:15", text, "10:15 UTC is 17:15 in Ho Chi Minh City")
+        self.assertIn("Asia/Ho_Chi_Minh", text)
+        self.assertNotIn("UTC", text)
+        self.assertNotIn("We have classified", acknowledgement.body)
+        mail = self.env["mail.mail"].search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "=", ticket.id),
+                ("recipient_ids", "=", self.customer.id),
+            ],
+            limit=1,
+        )
+        self.assertTrue(mail)
+        # the acknowledgement itself: Vietnamese words, local time, no UTC
+        for expected in ("Xin chào", "Giai đoạn", "17:15", "Mở trang phiếu của bạn"):
+            self.assertIn(expected, mail.body_html)
+        for english in ("Hello", "Next update", "UTC"):
+            self.assertNotIn(english, mail.body_html)

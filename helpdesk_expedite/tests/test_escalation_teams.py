@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from odoo import fields
 from odoo.tests import common as odoo_test_common
-from odoo.tests import freeze_time, tagged
+from odoo.tests import tagged
 
 from ..lib import teams_card, webhook_post, webhook_safety
 from .common import ExpediteCase
@@ -146,14 +146,14 @@ class TestTeamsDelivery(ExpediteCase):
 
     def _escalate(self, ticket=None, user=None):
         ticket = (ticket or self.ticket).with_user(user or self.env.user)
-        with freeze_time(self.now):
+        with self.at(self.now):
             ticket.action_escalate(target_id=self.target.id)
         return ticket.sudo().escalation_ids.filtered(
             lambda e: e.target_id == self.target
         )
 
     def _deliver(self, after=timedelta(0)):
-        with freeze_time(self.now + after):
+        with self.at(self.now + after):
             self.Escalation._cron_deliver_escalations()
 
     def _deliver_failing(self, after=timedelta(0)):
@@ -246,7 +246,7 @@ class TestTeamsDelivery(ExpediteCase):
         other = self._create_ticket(
             groups=[("WEB201-DN", "Da Nang", 30)], name="Grades page down"
         )
-        with freeze_time(self.now):
+        with self.at(self.now):
             (self.ticket | other).action_escalate(target_id=self.target.id)
         escalations = (self.ticket | other).escalation_ids
         self.assertEqual(len(escalations), 2)
@@ -256,7 +256,7 @@ class TestTeamsDelivery(ExpediteCase):
 
     def test_the_scheduled_action_delivers(self):
         escalation = self._escalate()
-        with freeze_time(self.now):
+        with self.at(self.now):
             self.cron.method_direct_trigger()
         self.assertEqual(escalation.state, "sent")
         self.assertEqual(len(self.teams.received), 1)
@@ -341,7 +341,7 @@ class TestTeamsDelivery(ExpediteCase):
         self.assertEqual(len(self.teams.received), 5)
         # ...only by a person
         self.teams.script((200, {}, 0))
-        with freeze_time(self.now + timedelta(days=1)):
+        with self.at(self.now + timedelta(days=1)):
             escalation.with_user(self.agent).action_retry()
         self._deliver(timedelta(days=1))
         self.assertEqual(escalation.state, "sent")
@@ -391,7 +391,7 @@ class TestTeamsDelivery(ExpediteCase):
         tickets = self.ticket | self.Ticket.union(
             *(self._create_ticket(name=f"Outage {i}") for i in range(3))
         )
-        with freeze_time(self.now):
+        with self.at(self.now):
             tickets.action_escalate(target_id=self.target.id)
         escalations = tickets.escalation_ids.filtered(
             lambda e: e.target_id == self.target
