@@ -31,6 +31,8 @@ from . import (
     test_lib_status_snapshot,
     test_lib_status_view,
     test_lib_statuspage_json,
+    test_lib_subscription,
+    test_lib_subscription_token,
     test_lib_teams_card,
     test_lib_text,
     test_lib_webhook_post,
