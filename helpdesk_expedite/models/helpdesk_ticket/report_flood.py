@@ -8,15 +8,15 @@ in his language, pointing to the incident's public page and to his ticket,
 instead of the first stage's mail (the generic acknowledgement). Without
 the option nothing is linked: the ticket shows the suggestion to link it.
 
-The link is the system's, made as superuser whatever the channel's rights,
-under the rules of ``action_link_to_major_incident`` (same company, an
-open Expedite incident that is not linked itself, a report that gathers
-none). A report matches on its own service or error, or when its subject
-or text mentions the incident's (at least two words). Until an agent links
-it himself, such a reporter's customer is told what the public page says:
-the public title, the public updates, that it is resolved; not the
-incident's service, the updates for its customers only, nor its
-resolution summary.
+The link is the system's: ``action_link_to_major_incident`` as superuser
+whatever the channel's rights, with its checks (same company, an open
+Expedite incident that is not linked itself, a report that gathers none)
+and its notes. A report matches on its own service or error, or when its
+subject or text mentions the incident's (at least two words). Until an agent
+links it himself, such a reporter's customer is told what the public page
+says: the public title, the public updates, that it is resolved; not the
+incident's service, the updates for its customers only, nor its resolution
+summary.
 """
 
 from odoo import api, fields, models
@@ -166,25 +166,14 @@ class HelpdeskTicket(models.Model):
         for an agent when the incident may not gather them (any more)."""
         reports = self.sudo()
         try:
-            with self.env.cr.savepoint():
-                major.sudo()._check_can_gather(reports)
-                with auto_linking(), system_write():
-                    reports.with_context(tracking_disable=True).write(
-                        {
-                            "major_incident_id": major.id,
-                            "major_incident_auto_linked": True,
-                        }
-                    )
+            with self.env.cr.savepoint(), auto_linking(), system_write():
+                # the agents' link method, as the system: the same checks
+                # (same company, an incident gathering no other one), notes
+                reports.action_link_to_major_incident(major.id)
+                reports.write({"major_incident_auto_linked": True})
         except (UserError, ValidationError):
             return
         self.env.cr.precommit.data.setdefault(AUTO_LINKED, set()).update(reports.ids)
-        reports._log_link_notes(
-            self.env._(
-                "Linked automatically to the major incident %s: it reports the "
-                "same service or error, published on the status page.",
-                major.display_name,
-            )
-        )
         template = self.env.ref(ANSWER_TEMPLATE).sudo()
         template.send_mail_batch(
             reports.ids, email_layout_xmlid="mail.mail_notification_light"
