@@ -98,12 +98,13 @@ def subscriber_mail_shot(browser, server, out_dir, public_title, take):
         raise SystemExit("screenshots: ERROR: no mail to the demo subscriber")
     mail = mails[-1]
     # sent as is, without Odoo's notification layout: a page of its own
-    mail["body_html"] = f"<html><body>{mail['body_html']}</body></html>"
+    body = f'<div id="mail_body" style="padding: 12px 16px;">{mail["body_html"]}</div>'
+    mail["body_html"] = f"<html><body>{body}</body></html>"
     browser.viewport(760, 1200)
     browser.open(_page(server, mail, subscriber["email"]), "#mail_header")
     take(
         browser,
         out_dir,
         "status-subscriber-email",
-        browser.clip(["#mail_header", "body > div"], padding=0),
+        browser.clip(["#mail_header", "#mail_body"], padding=0),
     )
