@@ -356,8 +356,10 @@ def _subscriber_mailing_checks(row, raw, *_figures):
             figures["seconds_1000"] <= 5,
         ),
         (
-            "queries independent of the count",
-            figures["queries_1000"] == figures["queries_100"],
+            # Odoo's create inserts 100 rows a statement: mail_message and
+            # mail_mail add one INSERT each per 100 mails, nothing else grows
+            "queries fixed but for Odoo's INSERT batches (2 per 100 mails)",
+            figures["queries_1000"] <= figures["queries_100"] + 2 * 9,
         ),
     ]
 
