@@ -17,7 +17,6 @@ import os
 import re
 import resource
 import sys
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -35,9 +34,10 @@ CONTEXT = {"mail_notify_force_send": False, "lang": "en_US", "tz": "UTC"}
 # ----------------------------------------------------------------------
 # helpers
 # ----------------------------------------------------------------------
-def _base_vals(fx, i):
+def ticket_vals(fx, i, prefix="Bench new ticket"):
+    """An ordinary ticket's values (run.py's JSON-RPC case too)."""
     return {
-        "name": f"Bench new ticket {i}",
+        "name": f"{prefix} {i}",
         "description": "<p>Cannot submit.</p>",
         "team_id": fx["team_ids"][i % 2],
         "partner_id": fx["partner_ids"][i % len(fx["partner_ids"])],
@@ -107,7 +107,7 @@ class CreateOrdinary(Case):
     """create 1,000 ordinary tickets in one create() call."""
 
     def prepare(self, env, fx):
-        return [_base_vals(fx, i) for i in range(ORDINARY)]
+        return [ticket_vals(fx, i) for i in range(ORDINARY)]
 
     def run(self, env, fx, vals):
         env["helpdesk.ticket"].create(vals)
@@ -117,7 +117,7 @@ class CreateOrdinary(Case):
 
 
 def _impact_vals(fx, i):
-    vals = _base_vals(fx, i)
+    vals = ticket_vals(fx, i)
     expedite = i % 3 == 0
     groups = (
         [
@@ -143,7 +143,7 @@ class CreateImpact(Case):
     def prepare(self, env, fx):
         if fx["addon"]:
             return [_impact_vals(fx, i) for i in range(IMPACT)]
-        return [_base_vals(fx, i) for i in range(IMPACT)]
+        return [ticket_vals(fx, i) for i in range(IMPACT)]
 
     def run(self, env, fx, vals):
         tickets = env["helpdesk.ticket"].create(vals)
@@ -333,9 +333,11 @@ class Delivery(Case):
     su = True
 
     def __init__(self):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Endpoint)
+        import harness
+
+        self.server = ThreadingHTTPServer((harness.LOOPBACK, 0), _Endpoint)
         self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        harness.serve_in_thread(self.server)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhook/bench"
 
     def prepare(self, env, fx):
@@ -376,7 +378,7 @@ class LinkFanOut(Case):
         majors = Ticket.create(
             [
                 {
-                    **_base_vals(fx, i),
+                    **ticket_vals(fx, i),
                     "name": f"Bench major incident {i}",
                     "class_of_service": "expedite",
                     "class_of_service_locked": True,
@@ -718,7 +720,8 @@ def main():
         return setup_main(*sys.argv[2:6])
     config_path, case_name, runs, warmup, fixtures_path, out_path = sys.argv[1:7]
     runs, warmup = int(runs), int(warmup)
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:0] = [here, os.path.join(os.path.dirname(here), "tools", "lib")]
     import odoo
     from odoo.modules.registry import Registry
     from odoo.tools import config

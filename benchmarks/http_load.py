@@ -7,96 +7,44 @@
   latency of every request is kept (p50, p95).
 """
 
-import itertools
 import os
-import shutil
 import signal
 import statistics
-import subprocess
-import sys
 import threading
 import time
 
+import harness
 import requests
-from pgcluster import _free_port
-
-_ids = itertools.count(1)
 
 
-def odoo_launcher():
-    """Command that starts Odoo as a script: with ``python -m odoo`` the
-    prefork server cannot re-launch itself for its gevent process."""
-    import odoo
+class Server(harness.OdooProcess):
+    """A prefork server (``workers`` HTTP workers, no cron) on ``dbname``,
+    started at once; its log in ``log_dir``."""
 
-    odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
-    if os.path.isfile(odoo_bin):
-        return [sys.executable, odoo_bin]
-    script = shutil.which("odoo")
-    if script:
-        return [script]
-    return [sys.executable, "-m", "odoo"]
-
-
-class Server:
     def __init__(self, config, dbname, log_dir, workers=2):
-        self.dbname = dbname
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = os.path.join(log_dir, f"server-{dbname}.log")
-        self.process = subprocess.Popen(
-            [
-                *odoo_launcher(),
-                "-c",
-                config,
-                "-d",
-                dbname,
-                f"--db-filter=^{dbname}$",
-                f"--workers={workers}",
-                "--max-cron-threads=0",
-                f"--http-port={self.port}",
-                f"--gevent-port={_free_port()}",
-                "--http-interface=127.0.0.1",
-                "--log-level=" + os.environ.get("BENCH_SERVER_LOG", "warn"),
-                f"--logfile={self.log_path}",
-                "--limit-time-real=600",
-                "--limit-time-cpu=600",
-            ],
-            start_new_session=True,
+        super().__init__(
+            config,
+            dbname,
+            os.path.join(log_dir, f"server-{dbname}.log"),
+            "--log-level=" + os.environ.get("BENCH_SERVER_LOG", "warn"),
+            "--limit-time-real=600",
+            "--limit-time-cpu=600",
+            workers=workers,
         )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.url}/web/health", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        self.stop()
-        raise RuntimeError(f"server for {dbname} did not start, see {self.log_path}")
+        self.dbname = dbname
+        try:
+            self.start()
+        except harness.NotReady:
+            self.stop()
+            raise
 
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+    def stop(self, waits=((signal.SIGTERM, 30),)):
+        super().stop(waits)
 
     def jsonrpc(self, session, service, method, *args):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": next(_ids),
-            "params": {"service": service, "method": method, "args": list(args)},
-        }
-        response = session.post(f"{self.url}/jsonrpc", json=payload, timeout=120)
-        body = response.json()
-        if "error" in body:
-            raise RuntimeError(
-                body["error"].get("data", {}).get("message", body["error"])
-            )
-        return body["result"]
+        return harness.jsonrpc(
+            self.url, service, method, *args, session=session, timeout=120
+        )
 
 
 def jsonrpc_creates(server, count, vals_for):
@@ -126,19 +74,7 @@ def portal_load(server, login, password, ticket_id, clients, duration):
     """Latencies (s) of /my/ticket/<id> fetched by ``clients`` threads."""
     sessions = []
     for _i in range(clients):
-        session = requests.Session()
-        response = session.post(
-            f"{server.url}/web/session/authenticate",
-            json={
-                "jsonrpc": "2.0",
-                "params": {"db": server.dbname, "login": login, "password": password},
-            },
-            timeout=60,
-        )
-        response.raise_for_status()
-        if response.json().get("error"):
-            raise RuntimeError(f"portal login failed: {response.json()['error']}")
-        sessions.append(session)
+        sessions.append(harness.web_session(server.url, server.db, login, password))
     url = f"{server.url}/my/ticket/{ticket_id}"
     # one untimed fetch per client first (sessions, caches)
     for session in sessions:
@@ -183,11 +119,9 @@ def portal_load(server, login, password, ticket_id, clients, duration):
 
 def set_param(dbname, key, value):
     """Set a system parameter directly (before any worker caches it)."""
-    import psycopg2
-
-    conn = psycopg2.connect(dbname=dbname)
+    conn = harness.pg_connect(None, dbname)
     try:
-        with conn, conn.cursor() as cr:
+        with conn.cursor() as cr:
             cr.execute(
                 "INSERT INTO ir_config_parameter (key, value) VALUES (%s, %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -199,16 +133,7 @@ def set_param(dbname, key, value):
 
 def pdf_download(server, ticket_id, report="helpdesk_expedite.report_incident"):
     """Seconds and bytes of the PDF report of ``ticket_id``, as admin."""
-    with requests.Session() as session:
-        response = session.post(
-            f"{server.url}/web/session/authenticate",
-            json={
-                "jsonrpc": "2.0",
-                "params": {"db": server.dbname, "login": "admin", "password": "admin"},
-            },
-            timeout=60,
-        )
-        response.raise_for_status()
+    with harness.web_session(server.url, server.db, "admin", "admin") as session:
         started = time.perf_counter()
         response = session.get(
             f"{server.url}/report/pdf/{report}/{ticket_id}", timeout=300

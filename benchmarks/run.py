@@ -29,9 +29,12 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-sys.path.insert(0, HERE)
+sys.path[:0] = [HERE, os.path.join(REPO, "tools", "lib")]  # and the harness
 
-from pgcluster import ScratchCluster  # noqa: E402
+import harness  # noqa: E402
+from cases import ticket_vals  # noqa: E402
+from odoo_conf import addons_paths  # noqa: E402
+from pgcluster import scratch_cluster  # noqa: E402
 
 DATABASES = {"plain": "helpdesk_mgmt", "expedite": "helpdesk_expedite"}
 ORM_CASES = [
@@ -136,22 +139,11 @@ def log(message):
     print(f"[{datetime.datetime.now():%H:%M:%S}] {message}", flush=True)
 
 
-def addons_path():
-    import odoo.addons
-
-    seen = [REPO]
-    for path in odoo.addons.__path__:
-        path = os.path.realpath(path)
-        if path not in seen and os.path.isdir(path):
-            seen.append(path)
-    return ",".join(seen)
-
-
 def write_config(path, cluster, work):
     with open(path, "w") as handle:
         handle.write(
             "[options]\n"
-            f"addons_path = {addons_path()}\n"
+            f"addons_path = {','.join(addons_paths(REPO))}\n"
             f"data_dir = {work}/data\n"
             f"db_host = {cluster.dir}\n"
             f"db_port = {cluster.port}\n"
@@ -161,10 +153,6 @@ def write_config(path, cluster, work):
             "http_interface = 127.0.0.1\n"
             "list_db = False\n"
         )
-
-
-def odoo_cmd(config, *args, **kwargs):
-    return subprocess.run([sys.executable, "-m", "odoo", "-c", config, *args], **kwargs)
 
 
 # ----------------------------------------------------------------------
@@ -432,13 +420,7 @@ def run_http_cases(cases, args, config, fixtures, work):
                     fx = fixtures[db]
 
                     def vals(i, fx=fx):
-                        return {
-                            "name": f"RPC ticket {i}",
-                            "description": "<p>Cannot submit.</p>",
-                            "team_id": fx["team_ids"][i % 2],
-                            "partner_id": fx["partner_ids"][i % len(fx["partner_ids"])],
-                            "user_id": 2,
-                        }
+                        return ticket_vals(fx, i, "RPC ticket")
 
                     elapsed = http_load.jsonrpc_creates(servers[db], count, vals)
                     if index >= args.warmup:
@@ -621,7 +603,7 @@ def main():
     started = time.monotonic()
     work = tempfile.mkdtemp(prefix="expedite-bench.")
     os.chmod(work, 0o755)
-    cluster = ScratchCluster().start()
+    cluster = scratch_cluster()
     log(f"scratch cluster {cluster.dir} ({cluster.version()}), work dir {work}")
     os.environ.update(cluster.env)
     config = os.path.join(work, "odoo.conf")
@@ -632,15 +614,13 @@ def main():
         for db, module in DATABASES.items():
             dbname = f"bench_{db}"
             log(f"installing {module} into {dbname}")
-            odoo_cmd(
-                config,
-                "-d",
-                dbname,
-                "-i",
-                module,
-                "--without-demo=all",
-                "--stop-after-init",
-                "--log-level=warn",
+            subprocess.run(
+                harness.odoo_command(
+                    config,
+                    dbname,
+                    *("-i", module, "--without-demo=all", "--stop-after-init"),
+                    "--log-level=warn",
+                ),
                 check=True,
             )
             out = os.path.join(work, f"fixtures_{db}.json")

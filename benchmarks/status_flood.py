@@ -29,14 +29,12 @@ import time
 import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+sys.path[:0] = [HERE, os.path.join(os.path.dirname(HERE), "tools", "lib")]
 
+import harness  # noqa: E402
 import http_load  # noqa: E402
-from pgcluster import ScratchCluster  # noqa: E402
-
-# Odoo's command line as a script (prefork restarts its gevent process
-# with sys.argv[0], which "-m odoo" or a broken console script cannot be)
-ODOO_BIN = os.path.join(os.path.dirname(HERE), "tools", "lib", "odoo_bin.py")
+from odoo_conf import addons_paths  # noqa: E402
+from pgcluster import scratch_cluster  # noqa: E402
 
 # (path, conditional): the peer first, then Odoo's login page for scale
 ROUTES = [
@@ -163,28 +161,19 @@ def markdown(results, clients, seconds, rounds, note):
 def serve_demo(work):
     """A scratch cluster with helpdesk_expedite and its demo installed, and a
     2-worker server on it: (cluster, server)."""
-    import subprocess
-
     os.chmod(work, 0o755)  # the cluster's OS user goes through it
-    cluster = ScratchCluster(work).start()
+    cluster = scratch_cluster(work)
     config = os.path.join(work, "odoo.conf")
-    import odoo
-
-    addons = os.path.join(os.path.dirname(odoo.__file__), "addons")
     with open(config, "w") as handle:
         handle.write(
             "[options]\n"
-            f"addons_path = {os.path.dirname(HERE)},{addons}\n"
+            f"addons_path = {','.join(addons_paths(os.path.dirname(HERE)))}\n"
             f"data_dir = {os.path.join(work, 'data')}\n"
-            f"db_host = {cluster.env['PGHOST']}\ndb_port = {cluster.env['PGPORT']}\n"
+            f"db_host = {cluster.dir}\ndb_port = {cluster.port}\n"
             "db_user = odoo\n"
         )
-    subprocess.run(
-        [sys.executable, ODOO_BIN, "-c", config, "-d", "bench_status", "-i",
-         "helpdesk_expedite", "--stop-after-init", "--log-level=warn"],
-        check=True,
-    )  # fmt: skip
-    http_load.odoo_launcher = lambda: [sys.executable, ODOO_BIN]
+    install_log = os.path.join(work, "install.log")
+    harness.install_database(config, "bench_status", "helpdesk_expedite", install_log)
     return cluster, http_load.Server(config, "bench_status", work, workers=2)
 
 
@@ -209,7 +198,7 @@ def main():
         if server:
             server.stop()
         if cluster:
-            cluster.stop()
+            cluster.stop(remove=True)
     text = markdown(results, args.clients, args.seconds, args.rounds, args.note)
     print(text)
     if args.markdown:

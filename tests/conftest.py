@@ -1,7 +1,7 @@
 """System tests: a real Odoo server over HTTP, XML-RPC and JSON-RPC.
 
-A session fixture starts ``$ODOO_PYTHON -m odoo`` on a free port of
-127.0.0.1 against ``$ODOO_SYSTEM_DB`` (a copy of the test database with
+A session fixture starts Odoo (tools/lib/odoo_bin.py, through
+tools/lib/harness.py) on a free port of 127.0.0.1 against ``$ODOO_SYSTEM_DB`` (a copy of the test database with
 helpdesk_expedite and demo data, made by tools/run-tests before pytest
 starts), waits for ``/web/health`` and stops the server at the end.
 
@@ -17,34 +17,19 @@ These are plain pytest tests (no Odoo import): they also run in the same
 pytest session as the add-on's pytest-odoo tests.
 """
 
-import itertools
 import json
 import os
 import shutil
-import subprocess
 import tempfile
-import urllib.error
 import urllib.request
 import xmlrpc.client
 from pathlib import Path
 
+import harness
 import pytest
-from harness import (
-    REPO_ROOT,
-    drop_database,
-    free_port,
-    health_passes,
-    odoo_python,
-    pg_connect,
-    start_process,
-    stop_process,
-    tail,
-    wait_for,
-)
 
 ADDON = "helpdesk_expedite"
 ADMIN_LOGIN = ADMIN_PASSWORD = "admin"
-START_TIMEOUT = 120  # seconds for the server to answer /web/health
 INSTALL_TIMEOUT = 600
 # the scenario's classes: 53 students in three groups
 SCENARIO_GROUPS = [
@@ -54,20 +39,6 @@ SCENARIO_GROUPS = [
 ]
 
 
-def _config_path():
-    path = os.environ.get("ODOO_TEST_CONFIG")
-    if not path:
-        pytest.fail(
-            "ODOO_TEST_CONFIG is not set: run the system tests through "
-            "tools/run-tests, or export ODOO_TEST_CONFIG (an Odoo config file) "
-            "and ODOO_SYSTEM_DB (a database with helpdesk_expedite + demo data)",
-            pytrace=False,
-        )
-    if not os.path.isfile(path):
-        pytest.fail(f"ODOO_TEST_CONFIG={path}: no such file", pytrace=False)
-    return path
-
-
 class OdooServer:
     """Connection details and RPC helpers for the running server."""
 
@@ -75,7 +46,6 @@ class OdooServer:
         self.url = url
         self.db = db
         self.log_path = log_path
-        self._ids = itertools.count(1)
         self._uids = {}
 
     # -- XML-RPC -------------------------------------------------------
@@ -102,29 +72,16 @@ class OdooServer:
         )
 
     # -- JSON-RPC ------------------------------------------------------
-    def jsonrpc_payload(self, service, method, *args):
-        return {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"service": service, "method": method, "args": list(args)},
-            "id": next(self._ids),
-        }
+    @staticmethod
+    def jsonrpc_payload(service, method, *args):
+        return harness.jsonrpc_payload(service, method, *args)
 
     def jsonrpc(self, service, method, *args, session=None, timeout=60):
-        """Call /jsonrpc; return the result or raise RuntimeError(error)."""
-        import requests
-
-        poster = session or requests
-        response = poster.post(
-            f"{self.url}/jsonrpc",
-            json=self.jsonrpc_payload(service, method, *args),
-            timeout=timeout,
+        """Call /jsonrpc; the result, or harness.RpcError (a RuntimeError
+        whose first argument is Odoo's error object)."""
+        return harness.jsonrpc(
+            self.url, service, method, *args, session=session, timeout=timeout
         )
-        response.raise_for_status()
-        body = response.json()
-        if "error" in body:
-            raise RuntimeError(body["error"])
-        return body["result"]
 
     def json_execute(self, model, method, *args, session=None, **kwargs):
         uid = self.login()
@@ -206,34 +163,18 @@ class OdooServer:
 
     def web_session(self, login, password):
         """A requests session logged in to the web client as ``login``."""
-        import requests
-
-        session = requests.Session()
-        response = session.post(
-            f"{self.url}/web/session/authenticate",
-            json={
-                "jsonrpc": "2.0",
-                "method": "call",
-                "params": {"db": self.db, "login": login, "password": password},
-            },
-            timeout=30,
-        )
-        response.raise_for_status()
-        result = response.json()
-        assert "error" not in result, result
-        assert result["result"]["uid"], result
-        return session
+        return harness.web_session(self.url, self.db, login, password, timeout=30)
 
     def pg_connection(self, autocommit=True):
         """A connection of its own to the server's database (close it)."""
-        conn = pg_connect(_config_path(), self.db)
+        conn = harness.pg_connect(harness.odoo_test_config(), self.db)
         conn.autocommit = autocommit
         return conn
 
     def sql(self, query, params=()):
         """Run one statement on the server's database, as test setup that
         stands for time passing (not something a user could do)."""
-        conn = pg_connect(_config_path(), self.db)
+        conn = harness.pg_connect(harness.odoo_test_config(), self.db)
         try:
             with conn.cursor() as cr:
                 cr.execute(query, params)
@@ -247,48 +188,16 @@ class OdooServer:
             return response.status, json.loads(response.read() or b"{}")
 
 
-def _odoo_command(python, config_path, dbname, *options):
-    """An Odoo command on ``dbname`` alone, without workers or crons."""
-    return [
-        python,
-        "-m",
-        "odoo",
-        "-c",
-        config_path,
-        "-d",
-        dbname,
-        f"--db-filter=^{dbname}$",
-        "--workers=0",
-        "--max-cron-threads=0",
-        *options,
-    ]
-
-
-def _install_throwaway_db(python, config_path, log_dir):
+def _install_throwaway_db(log_dir):
     """A fresh database with the add-on and demo data (ODOO_SYSTEM_DB unset)."""
     dbname = f"{os.environ.get('ODOO_TEST_DB') or 'expedite_test'}_system"
-    drop_database(config_path, dbname)
-    log_path = Path(log_dir) / "install.log"
-    with open(log_path, "wb") as log:
-        result = subprocess.run(
-            _odoo_command(
-                python,
-                config_path,
-                dbname,
-                "-i",
-                ADDON,
-                "--stop-after-init",
-                "--log-level=warn",
-            ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            timeout=INSTALL_TIMEOUT,
-            cwd=REPO_ROOT,
-            check=False,
-        )
-    if result.returncode:
-        drop_database(config_path, dbname)
-        pytest.fail(f"installing {ADDON} into {dbname} failed:\n{tail(log_path)}")
+    harness.install_database(
+        harness.odoo_test_config(),
+        dbname,
+        ADDON,
+        Path(log_dir) / "install.log",
+        INSTALL_TIMEOUT,
+    )
     return dbname
 
 
@@ -308,41 +217,22 @@ def load_http():
 
 @pytest.fixture(scope="session")
 def odoo_server():
-    config_path = _config_path()
-    python = odoo_python()
+    config_path = harness.odoo_test_config()
     log_dir = tempfile.mkdtemp(prefix="expedite-system-")
     dbname = os.environ.get("ODOO_SYSTEM_DB")
     throwaway = not dbname
     if throwaway:
-        dbname = _install_throwaway_db(python, config_path, log_dir)
-    port = free_port()
-    log_path = Path(log_dir) / "server.log"
-    log = open(log_path, "wb")  # noqa: SIM115 - closed in the finally below
-    command = _odoo_command(
-        python,
-        config_path,
-        dbname,
-        f"--http-port={port}",
-        f"--gevent-port={free_port()}",
-        "--http-interface=127.0.0.1",
-        "--log-level=info",
+        dbname = _install_throwaway_db(log_dir)
+    process = harness.OdooProcess(
+        config_path, dbname, Path(log_dir) / "server.log", "--log-level=info"
     )
-    process = start_process(command, log)
-    server = OdooServer(f"http://127.0.0.1:{port}", dbname, log_path)
     try:
-        wait_for(
-            process,
-            lambda: health_passes(server.url),
-            START_TIMEOUT,
-            "Odoo's /web/health",
-            log_path,
-        )
-        yield server
+        process.start()
+        yield OdooServer(process.url, dbname, process.log_path)
     finally:
-        stop_process(process)
-        log.close()
+        process.stop()
         if throwaway:
-            drop_database(config_path, dbname)
+            harness.drop_database(config_path, dbname)
         if not os.environ.get("KEEP_SYSTEM_LOGS"):
             shutil.rmtree(log_dir, ignore_errors=True)
 

@@ -27,7 +27,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import xmlrpc.client
@@ -35,11 +34,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import harness
+import nginx_site
 import pytest
 import requests
-
-sys.path.insert(0, str(harness.REPO_ROOT / "tools" / "lib"))
-import nginx_site  # noqa: E402
 
 DOCKER_SERVE = harness.REPO_ROOT / "tools" / "docker-serve"
 INSTALL_TIMEOUT = 900  # first start: install without demo data, then serve
@@ -65,13 +62,6 @@ def nginx_binary():
     return None
 
 
-def config_path():
-    path = os.environ.get("ODOO_TEST_CONFIG")
-    if not path or not os.path.isfile(path):
-        pytest.fail("ODOO_TEST_CONFIG is not set: run through tools/run-tests")
-    return path
-
-
 class Deployment:
     """docker-serve (Odoo) and nginx on 127.0.0.1, in ``folder``."""
 
@@ -79,7 +69,7 @@ class Deployment:
         self.nginx = nginx
         self.folder = folder
         self.db = db
-        self.config = config_path()
+        self.config = harness.odoo_test_config()
         self.data_dir = folder / "data"
         self.http_port = harness.free_port()
         self.bus_port = harness.free_port()

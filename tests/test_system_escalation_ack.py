@@ -9,13 +9,13 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
+import harness
 import pytest
 import requests
 
 LINK = re.compile(
     r'href="([^"]*/helpdesk_expedite/escalation/\d+/acknowledge\?token=[^"]+)"'
 )
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 HOURS_PARAM = "helpdesk_expedite.escalation_ack_link_hours"
 
 
@@ -71,6 +71,12 @@ def _escalation(odoo_server, escalation):
     return row
 
 
+def _csrf(page):
+    token = harness.csrf_token(page.text)
+    assert token, "no CSRF token on the page"
+    return token
+
+
 def _confirm(session, odoo_server, link, csrf):
     path, _sep, query = link.partition("?")
     token = query.removeprefix("token=")
@@ -90,7 +96,7 @@ def test_link_acknowledges_once(odoo_server, target):
         assert page.status_code == 200, page.text[:500]
     # queued: this server runs no mail queue, the mail has not left
     assert _escalation(odoo_server, escalation)["state"] == "queued"
-    csrf = CSRF.search(page.text).group(1)
+    csrf = _csrf(page)
     done = _confirm(session, odoo_server, link, csrf)
     assert done.status_code == 200, done.text[:500]
     assert "o_escalation_ack_done" in done.text
@@ -120,8 +126,8 @@ def test_altered_link_is_refused(odoo_server, target):
     page = session.get(f"{odoo_server.url}{altered}", timeout=30)
     assert page.status_code == 403
     assert "o_escalation_ack_form" not in page.text
-    csrf = CSRF.search(session.get(f"{odoo_server.url}{link}", timeout=30).text)
-    response = _confirm(session, odoo_server, altered, csrf.group(1))
+    csrf = _csrf(session.get(f"{odoo_server.url}{link}", timeout=30))
+    response = _confirm(session, odoo_server, altered, csrf)
     assert response.status_code == 403
     # no token, a huge one, an id out of range: 4xx, never 500
     path = link.partition("?")[0]
@@ -183,7 +189,7 @@ def test_portal_user_of_another_company_is_not_recorded(odoo_server, refs, targe
         assert response.headers.get("Content-Security-Policy") == (
             "frame-ancestors 'none'"
         )
-    done = _confirm(session, odoo_server, link, CSRF.search(page.text).group(1))
+    done = _confirm(session, odoo_server, link, _csrf(page))
     assert done.status_code == 200, done.text[:500]
     (row,) = odoo_server.execute(
         "helpdesk.ticket.escalation",

@@ -2,6 +2,7 @@
 
 import re
 
+import harness
 import pytest
 import requests
 
@@ -140,7 +141,7 @@ def test_portal_customer_confirms_resolution(odoo_server, portal_ticket):
     page = session.get(f"{odoo_server.url}/my/ticket/{ticket_id}", timeout=30).text
     action = f"/my/ticket/{ticket_id}/confirm_resolution"
     assert action in page, "no confirm button once resolved"
-    token = re.search(r'name="csrf_token"\s+value="([^"]+)"', page)
+    token = harness.csrf_token(page)
     assert token, "no CSRF token on the page"
     # without the CSRF token: refused, nothing confirmed
     refused = session.post(
@@ -154,7 +155,7 @@ def test_portal_customer_confirms_resolution(odoo_server, portal_ticket):
     other_id = odoo_server.ref_id("helpdesk_expedite.helpdesk_ticket_exam_submission")
     other = session.post(
         f"{odoo_server.url}/my/ticket/{other_id}/confirm_resolution",
-        data={"csrf_token": token.group(1)},
+        data={"csrf_token": token},
         timeout=30,
         allow_redirects=False,
     )
@@ -166,7 +167,7 @@ def test_portal_customer_confirms_resolution(odoo_server, portal_ticket):
     # the customer confirms
     response = session.post(
         f"{odoo_server.url}{action}",
-        data={"csrf_token": token.group(1)},
+        data={"csrf_token": token},
         timeout=30,
         allow_redirects=False,
     )

@@ -5,6 +5,7 @@ running server. Each test fails when the protection it names is removed."""
 import uuid
 import xmlrpc.client
 
+import harness
 import pytest
 import requests
 
@@ -49,10 +50,9 @@ def _session(odoo_server, login):
 
 
 def _csrf(session, url):
-    page = session.get(url, timeout=30).text
-    marker = 'name="csrf_token" value="'
-    start = page.index(marker) + len(marker)
-    return page[start : page.index('"', start)]
+    token = harness.csrf_token(session.get(url, timeout=30).text)
+    assert token, f"no CSRF token on {url}"
+    return token
 
 
 @pytest.fixture(scope="module")

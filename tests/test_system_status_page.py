@@ -6,8 +6,6 @@ the next request to any worker of either, and a conditional request must
 be answered the same way by all of them.
 """
 
-import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -15,7 +13,6 @@ import harness
 import pytest
 import requests
 
-ODOO_BIN = harness.REPO_ROOT / "tools" / "lib" / "odoo_bin.py"
 SUMMARY = "/status/api/v2/summary.json"
 ROUNDS = 12  # requests per check: new connections, spread over the workers
 TITLE = "Submissions failing (system test)"
@@ -25,39 +22,17 @@ TITLE = "Submissions failing (system test)"
 def prefork(odoo_server):
     """A 2-worker prefork server on the session server's database."""
     log_dir = Path(tempfile.mkdtemp(prefix="expedite-status-"))
-    port = harness.free_port()
-    log_path = log_dir / "prefork.log"
-    with open(log_path, "wb") as log:
-        process = harness.start_process(
-            [
-                harness.odoo_python() or sys.executable,
-                str(ODOO_BIN),
-                "-c",
-                os.environ["ODOO_TEST_CONFIG"],
-                "-d",
-                odoo_server.db,
-                f"--db-filter=^{odoo_server.db}$",
-                "--workers=2",
-                "--max-cron-threads=0",
-                f"--http-port={port}",
-                f"--gevent-port={harness.free_port()}",
-                "--http-interface=127.0.0.1",
-                "--log-level=warn",
-            ],
-            log,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            harness.wait_for(
-                process,
-                lambda: harness.health_passes(url),
-                120,
-                "the prefork server's /web/health",
-                log_path,
-            )
-            yield url
-        finally:
-            harness.stop_process(process)
+    server = harness.OdooProcess(
+        harness.odoo_test_config(),
+        odoo_server.db,
+        log_dir / "prefork.log",
+        "--log-level=warn",
+        workers=2,
+    )
+    try:
+        yield server.start().url
+    finally:
+        server.stop()
 
 
 def _answers(url, path, rounds=ROUNDS, headers=None):

@@ -1,7 +1,7 @@
 """Outgoing messages folded so that a Vietnamese subject arrives as written,
 and a subscriber's unsubscribe link as a link (see lib/mail_headers.py)."""
 
-from odoo import api, models
+from odoo import models
 
 from odoo.addons.base.models.ir_mail_server import IdentificationFieldsNoFoldPolicy
 
@@ -11,11 +11,6 @@ from ..lib.mail_headers import (
     needs_word_keeping,
     unfolded,
 )
-from .public_method import public_method
-
-# Odoo's mail sending calls build_email, no RPC caller: private where the
-# 18.0 build can say so (@api.private, builds of 2025), checked everywhere
-_private = getattr(api, "private", lambda method: method)
 
 
 class WordKeepingPolicy(IdentificationFieldsNoFoldPolicy):
@@ -37,10 +32,12 @@ WORD_KEEPING_SMTP = WordKeepingPolicy(linesep="\r\n")
 class IrMailServer(models.Model):
     _inherit = "ir.mail_server"
 
-    @_private
-    @public_method()
-    def build_email(self, *args, **kwargs):
-        message = super().build_email(*args, **kwargs)
-        # smtplib serialises the message with its own policy
+    def _prepare_email_message(self, message, smtp_session):
+        """Every message Odoo sends passes here just before smtplib
+        serialises it with the message's own policy (a private hook: the
+        public build_email stays Odoo's own)."""
+        smtp_from, smtp_to_list, message = super()._prepare_email_message(
+            message, smtp_session
+        )
         message.policy = WORD_KEEPING_SMTP
-        return message
+        return smtp_from, smtp_to_list, message

@@ -89,6 +89,16 @@ class TestEscalation(ExpediteCase):
             summary.split("Link: ")[1].startswith(self.ticket.get_base_url())
         )
 
+    def test_an_escalation_is_named_by_its_ticket_and_target(self):
+        self._escalate_to_both_targets()
+        self.assertEqual(
+            sorted(self.ticket.escalation_ids.mapped("display_name")),
+            sorted(
+                f"{self.ticket.number} to {target.name}"
+                for target in self.ticket.escalation_ids.target_id
+            ),
+        )
+
     def test_email_goes_to_the_target_address_and_partners(self):
         self.dev_team.partner_ids = self.developer
         with self.mock_mail_gateway():

@@ -14,15 +14,14 @@ fresh copy of the installed test database), else a copy of
 ``$ODOO_SYSTEM_DB`` or, failing that, a fresh install; dropped at the end.
 """
 
-import configparser
 import itertools
 import os
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+import harness
 import pytest
 import relkit
 
@@ -40,106 +39,12 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"{case:<28} {figure:<48} {value}")
 
 
-def _config():
-    path = os.environ.get("ODOO_TEST_CONFIG")
-    if not path or not os.path.isfile(path):
-        pytest.fail(
-            "ODOO_TEST_CONFIG is not set: run the reliability suite through "
-            "tools/run-tests",
-            pytrace=False,
-        )
-    parser = configparser.ConfigParser()
-    parser.read(path)
-    return path, dict(parser["options"]) if parser.has_section("options") else {}
-
-
-def pg_connect(options, dbname="postgres"):
-    import psycopg2
-
-    params = {"dbname": dbname}
-    for key in ("host", "port", "user", "password"):
-        value = options.get(f"db_{key}")
-        if value and value != "False":
-            params[key] = value
-    conn = psycopg2.connect(**params)
-    conn.autocommit = True
-    return conn
-
-
-def _filestore(options, dbname):
-    data_dir = options.get("data_dir")
-    if data_dir and data_dir != "False":
-        return Path(data_dir) / "filestore" / dbname
-    return None
-
-
-def _drop(options, dbname):
-    conn = pg_connect(options)
-    try:
-        with conn.cursor() as cr:
-            cr.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-    finally:
-        conn.close()
-    store = _filestore(options, dbname)
-    if store:
-        shutil.rmtree(store, ignore_errors=True)
-
-
-def _copy(options, source, target):
-    import psycopg2
-
-    conn = pg_connect(options)
-    try:
-        with conn.cursor() as cr:
-            cr.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-            cr.execute(f'CREATE DATABASE "{target}" WITH TEMPLATE "{source}"')
-    except psycopg2.Error:
-        return False
-    finally:
-        conn.close()
-    src, dst = _filestore(options, source), _filestore(options, target)
-    if src and dst and src.is_dir():
-        shutil.copytree(src, dst, dirs_exist_ok=True)
-    return True
-
-
-def _install(python, config_path, options, dbname, log_dir):
-    import subprocess
-
-    _drop(options, dbname)
-    log_path = Path(log_dir) / "install.log"
-    with open(log_path, "wb") as log:
-        result = subprocess.run(
-            [
-                python,
-                "-m",
-                "odoo",
-                "-c",
-                config_path,
-                "-d",
-                dbname,
-                "-i",
-                ADDON,
-                "--stop-after-init",
-                "--workers=0",
-                "--max-cron-threads=0",
-                "--log-level=warn",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            timeout=900,
-            check=False,
-        )
-    if result.returncode:
-        pytest.fail(f"installing {ADDON} into {dbname} failed", pytrace=False)
-
-
 class Reliability:
     """What the cases share: the server, the stand-ins, admin RPC, SQL."""
 
-    def __init__(self, server, smtp, teams, options, admin):
+    def __init__(self, server, smtp, teams, config_path, admin):
         self.server, self.smtp, self.teams = server, smtp, teams
-        self.options = options
+        self.config_path = config_path
         self.admin = admin
         self.db = server.db
         self.url = server.url
@@ -148,14 +53,14 @@ class Reliability:
     # -- SQL from the outside (observing, locking, moving time) -----------
     def sql(self, query, params=None):
         if self._sql is None or self._sql.closed:
-            self._sql = pg_connect(self.options, self.db)
+            self._sql = harness.pg_connect(self.config_path, self.db)
         with self._sql.cursor() as cr:
             cr.execute(query, params)
             return cr.fetchall() if cr.description else None
 
     def connect(self):
         """A connection of its own (autocommit), e.g. to hold a lock."""
-        return pg_connect(self.options, self.db)
+        return harness.pg_connect(self.config_path, self.db)
 
     def trigger_cron(self, *cron_ids):
         """What ``ir.cron._trigger()`` does: a trigger row and a NOTIFY."""
@@ -166,7 +71,7 @@ class Reliability:
                 (cron_id,),
             )
         # Cron workers LISTEN on the "postgres" database, as Odoo notifies.
-        conn = pg_connect(self.options)
+        conn = harness.pg_connect(self.config_path)
         try:
             with conn.cursor() as cr:
                 cr.execute("SELECT pg_notify('cron_trigger', %s)", (self.db,))
@@ -174,7 +79,7 @@ class Reliability:
             conn.close()
 
     def rpc(self, login, password):
-        return relkit.Rpc(self.url, self.db, login, password)
+        return harness.Rpc(self.url, self.db, login, password)
 
     def new_user(self, login, groups, company_ids=None, **extra):
         vals = {
@@ -221,7 +126,7 @@ class Reliability:
                 return self.admin(
                     "ir.cron", "write", list(cron_ids), {"active": active}
                 )
-            except relkit.RpcError as error:
+            except harness.RpcError as error:
                 if "currently being executed" not in error.message:
                     raise
                 if time.monotonic() > deadline:
@@ -234,26 +139,27 @@ class Reliability:
 
 @pytest.fixture(scope="session")
 def rel(tmp_path_factory):
-    config_path, options = _config()
-    python = os.environ.get("ODOO_PYTHON") or sys.executable
+    config_path = harness.odoo_test_config()
     log_dir = tempfile.mkdtemp(prefix="expedite-reliability-")
     given = os.environ.get("ODOO_RELIABILITY_DB")
     dbname = given or f"{os.environ.get('ODOO_TEST_DB') or 'expedite_test'}_reliability"
     if not given:
         source = os.environ.get("ODOO_SYSTEM_DB")
-        if not (source and _copy(options, source, dbname)):
-            _install(python, config_path, options, dbname, log_dir)
+        if not (source and harness.copy_database(config_path, source, dbname)):
+            harness.install_database(
+                config_path, dbname, ADDON, Path(log_dir) / "install.log"
+            )
     smtp = relkit.SmtpSink()
     teams = relkit.TeamsStandIn()
     server = relkit.PreforkServer(
-        python, config_path, dbname, Path(log_dir) / "server.log", smtp.port
+        config_path, dbname, Path(log_dir) / "server.log", smtp.port
     )
     admin = None
     try:
         smtp.up()
         teams.up()
         server.start()
-        admin = relkit.Rpc(server.url, dbname, "admin", "admin")
+        admin = harness.Rpc(server.url, dbname, "admin", "admin")
         admin(
             "ir.config_parameter",
             "set_param",
@@ -263,7 +169,7 @@ def rel(tmp_path_factory):
         admin(
             "ir.config_parameter", "set_param", "helpdesk_expedite.teams_timeout", "2,3"
         )
-        env = Reliability(server, smtp, teams, options, admin)
+        env = Reliability(server, smtp, teams, config_path, admin)
         env.team_id = admin.ref("helpdesk_expedite.team_technical_support")
         env.target_id = admin(
             "helpdesk.escalation.target",
@@ -290,4 +196,4 @@ def rel(tmp_path_factory):
         else:
             shutil.rmtree(log_dir, ignore_errors=True)
         if not given:
-            _drop(options, dbname)
+            harness.drop_database(config_path, dbname)

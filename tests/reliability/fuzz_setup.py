@@ -9,7 +9,7 @@ that create a record are built from the model's required fields.
 import os
 
 import fuzzkit
-import relkit
+import harness
 
 TICKETS_PER_USER = 5  # escalated by mail and Teams, resolved, watched
 USERS = {
@@ -169,7 +169,7 @@ def _records(rel, description, last, users):
                 seen = rpc(
                     model, "search", [("id", "in", ids)], context={"active_test": False}
                 )
-            except relkit.RpcError:
+            except harness.RpcError:
                 seen = []
             mine[user][model] = seen
             unseen = [i for i in ids if i not in seen]
@@ -213,7 +213,7 @@ def _config_records(rel, description, last, baselines):
         try:
             admin(model, "create", baselines["manager"][model])
             continue
-        except relkit.RpcError:
+        except harness.RpcError:
             pass
         existing = admin(model, "search", [("id", "<=", last[model])], limit=1)
         if not existing:
@@ -224,7 +224,7 @@ def _config_records(rel, description, last, baselines):
                 vals[name] = f"Fuzz {model} {name}"
         try:
             admin(model, "create", vals)
-        except relkit.RpcError:
+        except harness.RpcError:
             pass  # left to the fuzz's own creates
 
 
@@ -236,7 +236,7 @@ def _wizards(description, clients, baselines):
             if spec["transient"]:
                 try:
                     rpc(model, "create", baselines[user][model])
-                except relkit.RpcError:
+                except harness.RpcError:
                     pass  # not his to make: the portal user
         rpc.close()
 
@@ -290,8 +290,8 @@ def setup_fuzz(rel, description):
     _other_company(rel, rel.company_b)
     clients = {
         name: (
-            lambda login=login, password=password: fuzzkit.FuzzRpc(
-                relkit.Rpc, rel.url, rel.db, login, password
+            lambda login=login, password=password: harness.Rpc(
+                rel.url, rel.db, login, password
             )
         )
         for name, (_uid, login, password) in users.items()

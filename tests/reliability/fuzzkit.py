@@ -225,7 +225,7 @@ class Context:
     hidden: dict
     foreign: dict
     baseline: dict
-    clients: dict = field(default_factory=dict)  # user: factory of a FuzzRpc
+    clients: dict = field(default_factory=dict)  # user: factory of a harness.Rpc
     last: dict = field(default_factory=dict)  # model: highest id before setup
 
 
@@ -392,53 +392,3 @@ def plan(description, ctx, seed):
     slots = list(_field_slots(ctx, description, generic, rng))
     slots += list(_method_slots(ctx, description, generic, rng))
     return in_rounds(slots, rng), len(slots)
-
-
-class FuzzRpc:
-    """JSON-RPC as one user, sending what an attacker sends: NaN and
-    Infinity as JSON numbers (Python's json writes them, Odoo reads them),
-    lone surrogates escaped. Errors come back as ``RpcError``."""
-
-    def __init__(self, rpc_class, url, db, login, password):
-        self.rpc = rpc_class(url, db, login, password)
-        self.rpc_error = None
-
-    def __call__(self, model, method, *args, **kwargs):
-        import json
-
-        from relkit import RpcError
-
-        rpc = self.rpc
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [
-                    rpc.db,
-                    rpc.uid,
-                    rpc.password,
-                    model,
-                    method,
-                    list(args),
-                    kwargs,
-                ],
-            },
-            "id": 1,
-        }
-        response = rpc.session.post(
-            f"{rpc.url}/jsonrpc",
-            data=json.dumps(payload, allow_nan=True).encode(),
-            headers={"Content-Type": "application/json"},
-            timeout=rpc.timeout,
-        )
-        if response.status_code != 200:
-            raise RpcError(response.status_code, {"message": response.text[:500]})
-        body = response.json()
-        if "error" in body:
-            raise RpcError(200, body["error"])
-        return body["result"]
-
-    def close(self):
-        self.rpc.close()

@@ -6,30 +6,27 @@
 - ``TeamsStandIn``: an HTTP endpoint on 127.0.0.1 that takes Teams cards and
   can be told to misbehave (500, 429 + Retry-After, stall past the client's
   timeout, a slow body, refuse connections, hold an answer until released).
-- ``Rpc``: JSON-RPC calls as a given user, errors returned as data.
-- ``PreforkServer``: ``python -m odoo`` with HTTP and cron workers.
+- ``PreforkServer``: Odoo (harness.OdooProcess) with HTTP and cron workers.
 - ``Stats``: latency figures per route.
 
-Every loop in here is bounded and every server stops in ``stop()``.
+Ports, processes, waiting, JSON-RPC and web sessions are the harness's
+(tools/lib/harness.py). Every loop in here is bounded and every server
+stops in ``stop()``.
 """
 
 import email
-import itertools
 import json
 import os
 import re
 import signal
-import socket
 import socketserver
 import statistics
-import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import requests
+from harness import LOOPBACK, OdooProcess, StandIn, wait_until
 
-LOOPBACK = "127.0.0.1"
 FULL = os.environ.get("RELIABILITY", "").lower() == "full"
 FIGURES = []  # (case, figure, value), printed at the end of the session
 
@@ -46,24 +43,6 @@ def record(case, figure, value):
 TICKET_KEY = re.compile(r"RELK[0-9]+X")  # unique ticket names, free of Markdown
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate, timeout, interval=0.25, message="condition"):
-    """Poll ``predicate`` until it is truthy, for at most ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
-        time.sleep(interval)
-
-
 # ----------------------------------------------------------------------
 # SMTP sink
 # ----------------------------------------------------------------------
@@ -74,7 +53,7 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
         self.wfile.write(line.encode() + b"\r\n")
 
     def handle(self):
-        sink = self.server.sink
+        sink = self.server.stand_in
         self._reply("220 relkit SMTP sink")
         envelope = {"from": None, "to": []}
         for _i in range(10_000):  # bounded: commands per connection
@@ -128,17 +107,17 @@ class _ThreadingTCPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
 
 
-class SmtpSink:
+class SmtpSink(StandIn):
     """Keeps every accepted message; ``down()`` refuses connections."""
 
+    server_class, handler_class = _ThreadingTCPServer, _SmtpHandler
+
     def __init__(self, port=None):
-        self.port = port or free_port()
+        super().__init__(port)
         self.messages = []
         # address: SMTP reply refusing it ("550 5.1.1 ...", "451 4.3.0 ...")
         self.refusals = {}
         self._lock = threading.Lock()
-        self._server = None
-        self._thread = None
 
     def _store(self, envelope, data):
         message = email.message_from_bytes(data)
@@ -158,29 +137,6 @@ class SmtpSink:
                 if refused in address:
                     return reply
         return None
-
-    @property
-    def running(self):
-        return self._server is not None
-
-    def up(self):
-        if self._server:
-            return
-        self._server = _ThreadingTCPServer((LOOPBACK, self.port), _SmtpHandler)
-        self._server.sink = self
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}
-        )
-        self._thread.daemon = True
-        self._thread.start()
-
-    def down(self):
-        if not self._server:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(10)
-        self._server = self._thread = None
 
     def snapshot(self):
         with self._lock:
@@ -267,7 +223,7 @@ class _TeamsServer(ThreadingHTTPServer):
     daemon_threads = True
 
 
-class TeamsStandIn:
+class TeamsStandIn(StandIn):
     """A Teams-like webhook: ``received`` logs (key, outcome) per POST.
 
     ``outcome`` "ok" is a card accepted (answered 2xx); anything else is a
@@ -275,8 +231,10 @@ class TeamsStandIn:
     requests in order, ``mode`` the one after the script runs out.
     """
 
+    server_class, handler_class = _TeamsServer, _TeamsHandler
+
     def __init__(self, port=None):
-        self.port = port or free_port()
+        super().__init__(port)
         self.mode = "ok"
         self.script = []
         self.plans = {}  # key: modes of that key's next requests
@@ -284,8 +242,6 @@ class TeamsStandIn:
         self.slow_body_seconds = 1.0
         self.received = []
         self._lock = threading.Lock()
-        self._server = None
-        self._thread = None
         self._holding = threading.Event()
         self._release = threading.Event()
         self._client_gone = False
@@ -340,25 +296,10 @@ class TeamsStandIn:
         with self._lock:
             return list(self.received)
 
-    def up(self):
-        if self._server:
-            return
-        self._server = _TeamsServer((LOOPBACK, self.port), _TeamsHandler)
-        self._server.stand_in = self
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}
-        )
-        self._thread.daemon = True
-        self._thread.start()
-
     def down(self):
-        if not self._server:
-            return
-        self._release.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(10)
-        self._server = self._thread = None
+        if self.running:
+            self._release.set()  # a held answer goes first
+        super().down()
 
     # hold / release: catch a delivery in flight
     def wait_holding(self, timeout):
@@ -367,100 +308,6 @@ class TeamsStandIn:
     def release(self, client_gone=False):
         self._client_gone = client_gone
         self._release.set()
-
-
-# ----------------------------------------------------------------------
-# JSON-RPC
-# ----------------------------------------------------------------------
-class RpcError(Exception):
-    def __init__(self, status, error):
-        self.status = status
-        self.error = error or {}
-        data = self.error.get("data") or {}
-        self.name = data.get("name") or ""
-        self.message = data.get("message") or self.error.get("message") or ""
-        super().__init__(f"{status} {self.name}: {self.message[:300]}")
-
-
-class Rpc:
-    """JSON-RPC ``execute_kw`` as one user, over one HTTP session."""
-
-    _ids = itertools.count(1)
-
-    def __init__(self, url, db, login, password, timeout=300):
-        self.url, self.db = url, db
-        self.login, self.password = login, password
-        self.timeout = timeout
-        self.session = requests.Session()
-        self.uid = self._call("common", "authenticate", db, login, password, {})
-        assert self.uid, f"cannot log in as {login}"
-
-    def _call(self, service, method, *args):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"service": service, "method": method, "args": list(args)},
-            "id": next(self._ids),
-        }
-        response = self.session.post(
-            f"{self.url}/jsonrpc", json=payload, timeout=self.timeout
-        )
-        if response.status_code != 200:
-            raise RpcError(response.status_code, {"message": response.text[:500]})
-        body = response.json()
-        if "error" in body:
-            raise RpcError(200, body["error"])
-        return body["result"]
-
-    def __call__(self, model, method, *args, **kwargs):
-        return self._call(
-            "object",
-            "execute_kw",
-            self.db,
-            self.uid,
-            self.password,
-            model,
-            method,
-            list(args),
-            kwargs,
-        )
-
-    def ref(self, xmlid):
-        module, name = xmlid.split(".", 1)
-        rows = self(
-            "ir.model.data",
-            "search_read",
-            [("module", "=", module), ("name", "=", name)],
-            fields=["res_id"],
-        )
-        assert rows, f"no XML-ID {xmlid}"
-        return rows[0]["res_id"]
-
-    def close(self):
-        self.session.close()
-
-
-def portal_session(url, db, login, password):
-    session = requests.Session()
-    response = session.post(
-        f"{url}/web/session/authenticate",
-        json={
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"db": db, "login": login, "password": password},
-        },
-        timeout=60,
-    )
-    response.raise_for_status()
-    assert response.json().get("result", {}).get("uid"), response.text[:300]
-    return session
-
-
-def csrf_token(html):
-    match = re.search(r'name="csrf_token"\s+value="([^"]+)"', html) or re.search(
-        r'csrf_token:\s*"([^"]+)"', html
-    )
-    return match and match.group(1)
 
 
 # ----------------------------------------------------------------------
@@ -515,67 +362,32 @@ class Stats:
 # ----------------------------------------------------------------------
 # The prefork server
 # ----------------------------------------------------------------------
-class PreforkServer:
-    """``python -m odoo`` with ``workers`` HTTP and ``crons`` cron workers."""
+class PreforkServer(OdooProcess):
+    """Odoo with ``workers`` HTTP and ``crons`` cron workers, mailing
+    through the SMTP sink on ``smtp_port``."""
 
-    def __init__(self, python, config, db, log_path, smtp_port, workers=2, crons=2):
-        self.python, self.config, self.db = python, config, db
-        self.log_path = log_path
-        self.smtp_port = smtp_port
-        self.workers, self.crons = workers, crons
-        self.port = free_port()
-        self.url = f"http://{LOOPBACK}:{self.port}"
-        self.process = None
-        self._log = None
-
-    def command(self):
-        return [
-            self.python,
-            "-m",
-            "odoo",
-            "-c",
-            self.config,
-            "-d",
-            self.db,
-            f"--db-filter=^{self.db}$",
-            f"--workers={self.workers}",
-            f"--max-cron-threads={self.crons}",
-            f"--http-port={self.port}",
-            f"--gevent-port={free_port()}",
-            f"--http-interface={LOOPBACK}",
+    def __init__(self, config, db, log_path, smtp_port, workers=2, crons=2):
+        super().__init__(
+            config,
+            db,
+            log_path,
             f"--smtp={LOOPBACK}",
-            f"--smtp-port={self.smtp_port}",
+            f"--smtp-port={smtp_port}",
             "--limit-time-real-cron=600",
             "--log-level=info",
-        ]
+            workers=workers,
+            crons=crons,
+        )
 
     def start(self, timeout=120):
-        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            self.command(),
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        wait_until(self._healthy, timeout, 0.3, "the prefork server's /web/health")
+        super().start(timeout)
         wait_until(
             lambda: len(self.cron_worker_pids()) >= self.crons,
             60,
             0.3,
             "the cron workers",
         )
-
-    def _healthy(self):
-        if self.process.poll() is not None:
-            raise AssertionError(
-                f"Odoo exited with code {self.process.returncode}:\n{self.tail()}"
-            )
-        try:
-            response = requests.get(f"{self.url}/web/health", timeout=2)
-            return response.status_code == 200
-        except requests.RequestException:
-            return False
+        return self
 
     def children(self):
         import psutil  # an Odoo dependency
@@ -606,36 +418,11 @@ class PreforkServer:
                 continue
         return None
 
-    def read_log(self):
-        try:
-            with open(self.log_path, errors="replace") as handle:
-                return handle.read()
-        except OSError:
-            return ""
-
     def tail(self, lines=80):
         return "".join(self.read_log().splitlines(True)[-lines:])
 
-    def stop(self):
-        process = self.process
-        if process and process.poll() is None:
-            for sig, wait in (
-                (signal.SIGINT, 20),
-                (signal.SIGTERM, 10),
-                (signal.SIGKILL, 10),
-            ):
-                try:
-                    os.killpg(process.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    process.wait(timeout=wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        if self._log:
-            self._log.close()
-            self._log = None
+    def stop(self, waits=((signal.SIGINT, 20), (signal.SIGTERM, 10))):
+        super().stop(waits)
 
 
 def dumps(value):

@@ -7,7 +7,8 @@ import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from relkit import RpcError, record, scale, wait_until
+from harness import RpcError, wait_until
+from relkit import record, scale
 
 # Errors an agent may get back for a refused write: Odoo's own, with a message.
 CLEAN_ERRORS = (

@@ -8,7 +8,9 @@ import time
 
 import pytest
 import requests
-from relkit import csrf_token, portal_session, record, scale, wait_until
+from harness import csrf_token, wait_until
+from harness import web_session as portal_session
+from relkit import record, scale
 
 AGENT_GROUPS = ("helpdesk_mgmt.group_helpdesk_user",)
 

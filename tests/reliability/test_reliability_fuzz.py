@@ -20,16 +20,17 @@ import json
 import os
 import re
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import fuzzkit
+import harness
 import requests
 from fuzz_setup import setup_fuzz
 from fuzzcheck import invariant_problems, reclassify_all
-from relkit import FULL, RpcError, record
+from harness import RpcError
+from relkit import FULL, record
 
 SEED = int(os.environ.get("FUZZ_SEED", "20250925"))
 SAMPLE_SECONDS = float(os.environ.get("FUZZ_SECONDS", "70"))
@@ -39,9 +40,8 @@ THREADS = 2  # both HTTP workers take hostile calls
 def describe_registry(rel):
     """The add-on's models, methods and fields, from the registry."""
     script = Path(__file__).with_name("fuzz_registry.py")
-    python = os.environ.get("ODOO_PYTHON") or sys.executable
     result = subprocess.run(
-        [python, str(script), os.environ["ODOO_TEST_CONFIG"], rel.db],
+        [harness.odoo_python(), str(script), rel.config_path, rel.db],
         capture_output=True,
         text=True,
         timeout=300,

@@ -10,7 +10,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
-from relkit import RpcError, Stats, portal_session, record, scale
+from harness import RpcError
+from harness import web_session as portal_session
+from relkit import Stats, record, scale
 
 AGENT_GROUPS = ("helpdesk_mgmt.group_helpdesk_user",)
 # Load: a customer refreshes the ticket page, then its list polls, each

@@ -11,7 +11,9 @@ import os
 import re
 import time
 
-from relkit import csrf_token, portal_session, record, wait_until
+from harness import csrf_token, wait_until
+from harness import web_session as portal_session
+from relkit import record
 
 ESCALATION = "helpdesk.ticket.escalation"
 BCC_TITLE = "Exam down\r\nBcc: x@example.com"

@@ -18,7 +18,8 @@ watches what it does with the rows B changed, B holds, or nobody touched.
 
 import time
 
-from relkit import record, wait_until
+from harness import wait_until
+from relkit import record
 
 GATE_KEY = 461170  # advisory lock key of runner A's gate
 GATE = f"env.cr.execute('SELECT pg_advisory_xact_lock({GATE_KEY})')\n"

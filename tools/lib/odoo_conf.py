@@ -11,14 +11,9 @@ own server with --max-cron-threads=1.
 
 import configparser
 import os
-import socket
 import sys
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from harness import free_port
 
 
 def addons_paths(repo_root):

@@ -12,7 +12,7 @@ import sys
 import time
 
 import psycopg2
-from psycopg2 import sql
+from harness import copy_db, drop_db
 
 WAIT_SECONDS = 60
 # Errors worth a retry: the server (or its host name) may not be up yet.
@@ -39,21 +39,6 @@ def connect():
     raise AssertionError("unreachable")
 
 
-def drop(cr, name):
-    cr.execute(
-        sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    )
-
-
-def copy(cr, source, target):
-    drop(cr, target)
-    cr.execute(
-        sql.SQL("CREATE DATABASE {} WITH TEMPLATE {}").format(
-            sql.Identifier(target), sql.Identifier(source)
-        )
-    )
-
-
 def main(argv):
     if len(argv) < 2 or argv[0] not in ("drop", "copy"):
         sys.exit(__doc__)
@@ -66,9 +51,9 @@ def main(argv):
         with conn.cursor() as cr:
             if action == "drop":
                 for name in names:
-                    drop(cr, name)
+                    drop_db(cr, name)
             else:
-                copy(cr, *names)
+                copy_db(cr, *names)
     except psycopg2.Error as exc:
         sys.exit(f"pg_admin.py {action} {' '.join(names)}: {str(exc).strip()}")
     finally:

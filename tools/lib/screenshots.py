@@ -15,8 +15,6 @@ import io
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-import requests
+import harness
 import websocket
 from mail_shots import mail_shots, subscriber_mail_shot
 from PIL import Image
@@ -53,134 +51,44 @@ def log(message):
     print(f"screenshots: {message}", flush=True)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def stop(process):
-    """INT, then TERM, then KILL the process group."""
-    if process.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGINT, 15), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-class Server:
-    """Odoo on ``db`` alone, on a free port of 127.0.0.1, no crons."""
+class Server(harness.OdooProcess):
+    """Odoo on ``db`` alone, on a free port of 127.0.0.1, no crons; RPC
+    as the demo admin."""
 
     def __init__(self, conf, db, log_path):
-        self.db = db
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
-        python = os.environ.get("ODOO_PYTHON") or sys.executable
-        self.process = subprocess.Popen(
-            [
-                *(python, "-m", "odoo", "-c", conf, "-d", db),
-                f"--db-filter=^{db}$",
-                *("--workers=0", "--max-cron-threads=0"),
-                *(f"--http-port={self.port}", f"--gevent-port={free_port()}"),
-                *("--http-interface=127.0.0.1", "--log-level=warn"),
-            ],
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if self.process.poll() is not None:
-                fail(f"Odoo exited with code {self.process.returncode}: see {log_path}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/web/health", timeout=2) as r:
-                    if json.loads(r.read() or b"{}").get("status") == "pass":
-                        break
-            except (OSError, ValueError):
-                pass
-            if time.monotonic() > deadline:
-                fail(f"Odoo did not answer within {START_TIMEOUT}s: see {log_path}")
-            time.sleep(0.3)
+        super().__init__(conf, db, log_path, "--log-level=warn")
+        self.admin = None
+
+    def start(self, timeout=START_TIMEOUT):
+        super().start(timeout)
+        self.admin = harness.Rpc(self.url, self.db, *ADMIN, timeout=PAGE_TIMEOUT)
+        return self
 
     def session_id(self, login, password):
         """The session cookie of ``login`` (checked: the login worked)."""
-        session = requests.Session()
-        response = session.post(
-            f"{self.url}/web/session/authenticate",
-            json={
-                "jsonrpc": "2.0",
-                "method": "call",
-                "params": {"db": self.db, "login": login, "password": password},
-            },
-            timeout=60,
-        )
-        response.raise_for_status()
-        result = response.json()
-        if "error" in result or not result["result"].get("uid"):
-            fail(f"cannot log in as {login}: {result.get('error')}")
+        session = harness.web_session(self.url, self.db, login, password)
         return session.cookies["session_id"]
 
-    def jsonrpc(self, service, method, *args):
-        response = requests.post(
-            f"{self.url}/jsonrpc",
-            json={
-                "jsonrpc": "2.0",
-                "method": "call",
-                "params": {"service": service, "method": method, "args": args},
-            },
-            timeout=60,
-        ).json()
-        if "error" in response:
-            fail(f"{service}.{method}: {response['error']}")
-        return response["result"]
-
     def search_read(self, model, domain, fields, **kwargs):
-        uid = self.jsonrpc("common", "login", self.db, *ADMIN)
-        return self.jsonrpc(
-            "object",
-            "execute_kw",
-            *(self.db, uid, ADMIN[1], model, "search_read"),
-            [domain],
-            {"fields": fields, **kwargs},
-        )
+        return self.admin(model, "search_read", domain, fields=fields, **kwargs)
 
     def execute(self, model, method, *args):
-        uid = self.jsonrpc("common", "login", self.db, *ADMIN)
-        return self.jsonrpc(
-            "object", "execute_kw", self.db, uid, ADMIN[1], model, method, list(args)
-        )
+        return self.admin(model, method, *args)
 
     def ref_id(self, xmlid):
-        module, name = xmlid.split(".", 1)
-        rows = self.search_read(
-            "ir.model.data",
-            [("module", "=", module), ("name", "=", name)],
-            ["res_id"],
-        )
-        if not rows:
-            fail(f"{xmlid} not found in {self.db}")
-        return rows[0]["res_id"]
+        return self.admin.ref(xmlid)
 
     def stop(self):
-        stop(self.process)
-        self._log.close()
+        if self.admin:
+            self.admin.close()
+        super().stop()
 
 
 class Browser:
     """Headless Chromium and one page, over the DevTools websocket."""
 
     def __init__(self, profile_dir):
-        self.process = subprocess.Popen(
+        self.process = harness.start_process(
             [
                 CHROMIUM,
                 "--headless=new",
@@ -196,10 +104,7 @@ class Browser:
                 f"--user-data-dir={profile_dir}",
                 "about:blank",
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
+            subprocess.DEVNULL,
         )
         port_file = Path(profile_dir, "DevToolsActivePort")
         deadline = time.monotonic() + 30
@@ -336,7 +241,7 @@ class Browser:
         try:
             self.ws.close()
         finally:
-            stop(self.process)
+            harness.stop_process(self.process)
 
 
 def save(png, path, max_width=None):
@@ -589,12 +494,15 @@ def main(argv):
     server = browser = None
     try:
         server = Server(conf, db, work_dir / "server.log")
+        server.start()
         ticket_id = server.ref_id(TICKET_XMLID)
         browser = Browser(work_dir / "chromium")
         backend_shots(browser, server, out_dir, ticket_id)
         mail_shots(browser, server, out_dir, ticket_id, take)
         portal_shot(browser, server, out_dir, ticket_id)
         status_shots(browser, server, out_dir, ticket_id)
+    except (harness.NotReady, harness.RpcError) as error:
+        fail(error)
     finally:
         if browser:
             browser.stop()
