@@ -202,6 +202,23 @@ class TestReportFlood(ReportFloodMixin, StatusPageCase):
         ticket.write({"major_incident_id": self.major.id})
         self.assertFalse(ticket.major_incident_auto_linked)
 
+    def test_closing_gives_such_reporters_no_resolution_summary(self):
+        """Their portal page would show the summary written for the
+        incident's customers."""
+        ticket = self._mail_in(
+            "Student Six <student.six@example.com>",
+            "Exam submission service",
+            "Nothing works.",
+            "flood-closing",
+        )
+        self.assertTrue(ticket.major_incident_auto_linked)
+        self.major.resolution_summary = "Internal: rolled back build 4711."
+        self.major.with_user(self.manager).write(
+            {"stage_id": self.stage_done.id, "closure_override_reason": "review"}
+        )
+        self.assertTrue(ticket.closed)
+        self.assertFalse(ticket.resolution_summary)
+
 
 @tagged("post_install", "-at_install")
 class TestReportFloodPortal(ReportFloodMixin, HttpCase, StatusPageCase):

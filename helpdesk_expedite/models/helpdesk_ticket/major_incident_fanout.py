@@ -53,6 +53,11 @@ class HelpdeskTicket(models.Model):
         if reporters:
             self._tell_linked_customers(UPDATE_TEMPLATE, reporters, body)
 
+    def _reporters_given_the_summary(self, reporters):
+        """The reporters whose tickets take the incident's resolution
+        summary (their customers read it on their portal page)."""
+        return reporters
+
     def _close_linked_tickets(self):
         """Resolve the reporters still open with the incident's summary, through
         their closing stage (tracked); each customer is told once. A reporter
@@ -62,9 +67,9 @@ class HelpdeskTicket(models.Model):
         if not reporters:
             return
         if self.resolution_summary:
-            reporters.filtered(lambda t: not t.resolution_summary).write(
-                {"resolution_summary": self.resolution_summary}
-            )
+            self._reporters_given_the_summary(reporters).filtered(
+                lambda t: not t.resolution_summary
+            ).write({"resolution_summary": self.resolution_summary})
         closed, left_open = self.browse(), self.browse()
         with closing_with_major_incident():
             for _team, group in groupby(reporters, key=lambda t: t.team_id):

@@ -197,6 +197,12 @@ class HelpdeskTicket(models.Model):
 
     # -- what such a reporter's customer is told ---------------------------
 
+    def _reporters_given_the_summary(self, reporters):
+        """Not the reports linked automatically: the summary is written for
+        the incident's own customers."""
+        reporters = super()._reporters_given_the_summary(reporters)
+        return reporters.filtered(lambda t: not t.sudo().major_incident_auto_linked)
+
     def _tell_linked_customers(self, template_xmlid, reporters, text):
         """Reporters linked by an agent hear what the incident's customers
         hear; those linked automatically what the status page says."""
