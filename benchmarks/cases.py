@@ -469,7 +469,7 @@ class SubscriberMailing(Case):
         majors = Ticket.create(
             [
                 {
-                    **_base_vals(fx, i),
+                    **ticket_vals(fx, i),
                     "name": f"Bench published incident {i}",
                     "class_of_service": "expedite",
                     "class_of_service_locked": True,
@@ -555,7 +555,7 @@ class ReportFlood(Case):
                 .with_context(**CONTEXT)
                 .create(
                     {
-                        **_base_vals(fx, 0),
+                        **ticket_vals(fx, 0),
                         "name": "Bench published incident",
                         "affected_service": "Exam submission service",
                         "class_of_service": "expedite",

@@ -18,9 +18,7 @@ class SubscriptionMixin:
         """What the form does: a request for ``email``."""
         company = company or cls.env.company
         ids = components.ids if components else []
-        return cls.env["helpdesk.status.subscriber"]._request(
-            company, email, ids, lang
-        )
+        return cls.env["helpdesk.status.subscriber"]._request(company, email, ids, lang)
 
     @classmethod
     def _subscriber(cls, email, company=None):

@@ -10,12 +10,14 @@ class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
     def _on_status_published(self):
-        super()._on_status_published()
+        result = super()._on_status_published()
         latest = self.env["helpdesk.ticket.status.update"]
         for ticket in self:
             latest |= ticket._get_status_public_updates()[:1]
         self.env["helpdesk.status.mailing"]._queue(latest)
+        return result
 
     def _on_status_public_update(self, updates):
-        super()._on_status_public_update(updates)
+        result = super()._on_status_public_update(updates)
         self.env["helpdesk.status.mailing"]._queue(updates)
+        return result
