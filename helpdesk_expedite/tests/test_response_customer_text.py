@@ -183,7 +183,10 @@ class TestCustomerBoundText(ExpediteHttpCase):
         ticket.action_escalate(self.dev_team.id)
         return ticket
 
-    def _record_for(self, template, ticket):
+    def _record_for(self, template, ticket, major):
+        """The record ``template`` renders: of the reader's ticket, else of
+        the marked incident (an update its subscribers get), else any (a
+        subscriber: no ticket of its own)."""
         if template.model == "helpdesk.ticket":
             return ticket
         Model = self.env[template.model]
@@ -192,7 +195,10 @@ class TestCustomerBoundText(ExpediteHttpCase):
             for name, field in Model._fields.items()
             if field.type == "many2one" and field.comodel_name == "helpdesk.ticket"
         ]
-        record = Model.search([(links[0], "=", ticket.id)], limit=1) if links else None
+        record = Model.browse()
+        for source in (ticket, major) if links else ():
+            record = record or Model.search([(links[0], "=", source.id)], limit=1)
+        record = record or (Model.search([], limit=1) if not links else record)
         self.assertTrue(
             record, f"the guard has no {template.model} of the reader's ticket"
         )
@@ -228,7 +234,7 @@ class TestCustomerBoundText(ExpediteHttpCase):
             self.reader.lang = lang
             with self.subTest(template=xmlid.name, lang=lang), self.mock_mail_gateway():
                 template.with_context(major_incident_text=AGENT_TEXT).send_mail(
-                    self._record_for(template, ticket).id,
+                    self._record_for(template, ticket, major).id,
                     force_send=True,
                     email_values={"recipient_ids": [Command.link(self.reader.id)]},
                     email_layout_xmlid=template.email_layout_xmlid
