@@ -10,7 +10,7 @@ from ..models.helpdesk_ticket.customer_mail import READER
 ONE_MINUTE = timedelta(minutes=1)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "helpdesk_expedite_parity")
 class TestDemoIncident(TransactionCase):
     @classmethod
     def setUpClass(cls):

@@ -402,7 +402,7 @@ class TestTrackingThroughAFlush(ExpediteCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "helpdesk_expedite_parity")
 class TestIntakeTour(PortalIncidentCase):
     def test_agent_fills_the_impact_scope(self):
         # helpdesk_mgmt requires a description: give the new form one

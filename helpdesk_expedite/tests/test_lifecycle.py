@@ -15,7 +15,7 @@ def minutes(n):
     return T0 + timedelta(minutes=n)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "helpdesk_expedite_parity")
 class TestIncidentLifecycle(ExpediteCase):
     def test_exam_day_scenario_end_to_end(self):
         # 09:00 the report comes in: 53 students, 3 classes, 100% failure.

@@ -73,7 +73,7 @@ class QueryBudgetCase(ExpediteCase):
             )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "helpdesk_expedite_parity")
 class TestQueryCounts(QueryBudgetCase):
     @classmethod
     def setUpClass(cls):
@@ -329,7 +329,7 @@ class TestQueryCounts(QueryBudgetCase):
         self.assertEqual([c["update_overdue_ticket_count"] for c in counts], [1, 0])
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "helpdesk_expedite_parity")
 class TestPortalQueryCount(HttpCase, QueryBudgetCase):
     @classmethod
     def setUpClass(cls):

@@ -22,7 +22,7 @@ AGENT_TEXT = "The submission service is being restored."
 TEXT_TYPES = ("char", "text", "html")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "helpdesk_expedite_parity")
 class TestCustomerBoundText(ExpediteHttpCase):
     @classmethod
     def setUpClass(cls):

@@ -22,11 +22,14 @@ odoo_runner() {
 }
 
 # odoo_runner_tags ADDON MODE: the tags of MODE (full: the whole suite;
-# fast: without the generated security matrix, which pytest runs anyway).
+# fast: without the generated security matrix, which pytest runs anyway;
+# parity: the classes tagged ADDON_parity, where the two runners have
+# differed: query counts, tours and HTTP, the incident end to end, demo).
 odoo_runner_tags() {
     case $2 in
     full) echo "/$1" ;;
     fast) echo "/$1,-${1}_security" ;;
+    parity) echo "${1}_parity/$1" ;;
     *) return 1 ;;
     esac
 }
@@ -36,7 +39,7 @@ odoo_runner_tags() {
 run_odoo_runner_pass() {
     local conf=$1 db=$2 addon=$3 mode=$4 log_file=$5 tags rc=0
     tags=$(odoo_runner_tags "$addon" "$mode") ||
-        die 2 "ODOO_RUNNER=$mode: use full, fast or 0"
+        die 2 "ODOO_RUNNER=$mode: use full, fast, parity or 0"
     log "Odoo's runner ($mode): --test-tags $tags in $db"
     SECONDS=0
     odoo_runner "$conf" "$db" "$tags" "$log_file" || rc=$?
