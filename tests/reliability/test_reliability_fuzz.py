@@ -12,7 +12,7 @@ ticket is closed past the gate without a manager's override, the class of
 service is the rules' unless locked (or closed), and nothing links records
 of two companies.
 
-The fast subset runs a time-bounded sample (FUZZ_SECONDS, 70 s of calls by
+The fast subset runs a time-bounded sample (FUZZ_SECONDS, 40 s of calls by
 default) in a fixed order (FUZZ_SEED); ``RELIABILITY=full`` runs every call.
 """
 
@@ -33,7 +33,7 @@ from harness import RpcError
 from relkit import FULL, record
 
 SEED = int(os.environ.get("FUZZ_SEED", "20250925"))
-SAMPLE_SECONDS = float(os.environ.get("FUZZ_SECONDS", "70"))
+SAMPLE_SECONDS = float(os.environ.get("FUZZ_SECONDS", "40"))
 THREADS = 2  # both HTTP workers take hostile calls
 
 
