@@ -20,6 +20,7 @@ from freezegun import freeze_time
 from hypothesis import HealthCheck, settings
 
 from odoo import Command, http
+from odoo.exceptions import ValidationError
 from odoo.modules import module
 from odoo.tests import BaseCase, HttpCase, new_test_user, tagged
 
@@ -189,6 +190,20 @@ class ExpediteCase(BaseCommon, MailCase):
         }
         vals.update(overrides)
         return vals
+
+    def _assert_refused(self, message, func):
+        """``func`` is refused with ``message`` and writes no ticket or line."""
+        tickets, lines = (
+            self.Ticket.search_count([]),
+            self.env["helpdesk.ticket.impact.line"].search_count([]),
+        )
+        with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
+            func()
+            self.env.flush_all()
+        self.assertEqual(self.Ticket.search_count([]), tickets)
+        self.assertEqual(
+            self.env["helpdesk.ticket.impact.line"].search_count([]), lines
+        )
 
     @classmethod
     def _create_ticket(cls, groups=None, **overrides):

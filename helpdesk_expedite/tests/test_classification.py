@@ -174,19 +174,6 @@ class TestClassification(ExpediteCase):
 
 @tagged("post_install", "-at_install")
 class TestBadClassificationInput(ExpediteCase):
-    def _assert_refused(self, message, func):
-        tickets, lines = (
-            self.Ticket.search_count([]),
-            self.env["helpdesk.ticket.impact.line"].search_count([]),
-        )
-        with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
-            func()
-            self.env.flush_all()
-        self.assertEqual(self.Ticket.search_count([]), tickets)
-        self.assertEqual(
-            self.env["helpdesk.ticket.impact.line"].search_count([]), lines
-        )
-
     def test_lock_without_reason(self):
         ticket = self._create_ticket()
         self._assert_refused(

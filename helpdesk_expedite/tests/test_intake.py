@@ -5,7 +5,6 @@ tracked as one save, and the indexes that leave ordinary tickets out."""
 import json
 
 from odoo import Command
-from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -86,19 +85,6 @@ class TestSingleLineTitles(ExpediteCase):
 
 @tagged("post_install", "-at_install")
 class TestBadInput(ExpediteCase):
-    def _assert_refused(self, message, func):
-        tickets, lines = (
-            self.Ticket.search_count([]),
-            self.env["helpdesk.ticket.impact.line"].search_count([]),
-        )
-        with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
-            func()
-            self.env.flush_all()
-        self.assertEqual(self.Ticket.search_count([]), tickets)
-        self.assertEqual(
-            self.env["helpdesk.ticket.impact.line"].search_count([]), lines
-        )
-
     def test_negative_affected_users(self):
         self._assert_refused(
             "cannot be negative", lambda: self._create_ticket(groups=[("A", "", -1)])
