@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 from .lifecycle_guard import check_guarded_fields, writing_as_system
 from .public_method import Values, ValuesList, public_method
@@ -50,6 +50,7 @@ class HelpdeskTicketLineMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         check_guarded_fields(self, vals_list)
+        self._check_company_follows_ticket(vals_list)
         return super().create([self._with_system_values(vals) for vals in vals_list])
 
     @public_method(vals=Values())
@@ -57,6 +58,7 @@ class HelpdeskTicketLineMixin(models.AbstractModel):
         check_guarded_fields(
             self, [vals], self._get_guarded_fields() | self._fixed_fields
         )
+        self._check_company_follows_ticket([vals])
         if self._evidence_fields & vals.keys():
             self._evidence()._check_evidence_change(self._evidence_fields & vals.keys())
         return super().write(self._with_system_values(vals))
@@ -68,6 +70,28 @@ class HelpdeskTicketLineMixin(models.AbstractModel):
             evidence._check_evidence_change()
             evidence._log_evidence_deletion()
         return super().unlink()
+
+    def _check_company_follows_ticket(self, vals_list):
+        """A line's company is its ticket's. A value given to that stored
+        related field would be stored as it is (the registry fuzz made lines
+        of one company's tickets with another company): only the ticket's
+        own company is accepted."""
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        for vals in vals_list:
+            if "company_id" not in vals:
+                continue
+            tickets = (
+                Ticket.browse(vals["ticket_id"])
+                if vals.get("ticket_id")
+                else self.ticket_id.sudo()
+            )
+            if tickets.company_id.ids != [vals["company_id"] or False]:
+                raise ValidationError(
+                    self.env._(
+                        "%s: the company is the ticket's, it cannot be set.",
+                        self._description,
+                    )
+                )
 
     def _with_system_values(self, vals):
         """``vals`` plus what the line records by itself."""

@@ -5,6 +5,7 @@ tracked as one save, and the indexes that leave ordinary tickets out."""
 import json
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -85,6 +86,20 @@ class TestSingleLineTitles(ExpediteCase):
 
 @tagged("post_install", "-at_install")
 class TestBadInput(ExpediteCase):
+    def test_a_line_takes_its_tickets_company_only(self):
+        """Found by the registry fuzz's full run: a company given to a line
+        was stored as it was, a line of one company's ticket in another."""
+        ticket = self._create_ticket(groups=[("A", "", 1)])
+        other = self.env["res.company"].create({"name": "Other University"})
+        Line = self.env["helpdesk.ticket.impact.line"]
+        with self.assertRaisesRegex(ValidationError, "the company is the ticket's"):
+            Line.create({"ticket_id": ticket.id, "name": "B", "company_id": other.id})
+        line = ticket.impact_line_ids
+        with self.assertRaisesRegex(ValidationError, "the company is the ticket's"):
+            line.write({"company_id": other.id})
+        line.write({"company_id": ticket.company_id.id, "affected_users": 2})
+        self.assertEqual(line.company_id, ticket.company_id)
+
     def test_negative_affected_users(self):
         self._assert_refused(
             "cannot be negative", lambda: self._create_ticket(groups=[("A", "", -1)])
