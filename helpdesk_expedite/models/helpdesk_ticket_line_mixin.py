@@ -76,6 +76,8 @@ class HelpdeskTicketLineMixin(models.AbstractModel):
         related field would be stored as it is (the registry fuzz made lines
         of one company's tickets with another company): only the ticket's
         own company is accepted."""
+        if self._abstract:
+            return  # the mixin itself over RPC: it has no lines
         Ticket = self.env["helpdesk.ticket"].sudo()
         for vals in vals_list:
             if "company_id" not in vals:
