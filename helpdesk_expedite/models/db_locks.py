@@ -12,6 +12,7 @@ row and goes on with the others (``lock_rows``, ``skip_when_locked``).
 """
 
 import logging
+import threading
 from contextlib import contextmanager
 
 from psycopg2.errors import LockNotAvailable
@@ -133,3 +134,10 @@ def lock_row(cr, table, row_id):
             return bool(cr.fetchall())
     except TransactionRollbackError:
         return False
+
+
+def commit_progress(env):
+    """Commit a cron's batch done, so that a later failure cannot undo (and
+    repeat) it; not while tests run, each in one transaction."""
+    if not getattr(threading.current_thread(), "testing", False):
+        env.cr.commit()  # pylint: disable=invalid-commit

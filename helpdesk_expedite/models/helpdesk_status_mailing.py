@@ -15,10 +15,11 @@ phase and update, the page's links.
 """
 
 import secrets
-import threading
 
 from odoo import api, fields, models
 from odoo.tools import format_datetime
+
+from .db_locks import commit_progress
 
 BATCH = 1000  # mails queued per batch (and per commit)
 CRON = "helpdesk_expedite.ir_cron_status_subscriber_mail"
@@ -100,8 +101,7 @@ class HelpdeskStatusMailing(models.Model):
 
     def _commit_if_allowed(self):
         """Commit each batch with its progress (not while tests run)."""
-        if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        commit_progress(self.env)
 
     def _get_recipients(self, limit):
         """The next ``limit`` subscribers this mailing is for."""

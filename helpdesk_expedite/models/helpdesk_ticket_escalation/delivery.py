@@ -3,12 +3,12 @@ through, a failed attempt retried with back-off or failed for good (the
 assignee alerted), and the commit that records each outcome."""
 
 import logging
-import threading
 from datetime import timedelta
 
 from odoo import fields, models
 
 from ...lib import retry
+from ..db_locks import commit_progress
 
 _logger = logging.getLogger(__name__)
 
@@ -80,5 +80,4 @@ class HelpdeskTicketEscalation(models.Model):
 
     def _commit_if_allowed(self):
         """Commit each delivery so a later crash cannot post a card twice."""
-        if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        commit_progress(self.env)
