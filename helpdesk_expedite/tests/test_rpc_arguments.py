@@ -100,6 +100,32 @@ class TestInputGuards(ExpediteCase):
                 checked += 1
         self.assertGreater(checked, 250)
 
+    def test_every_guarded_field_ignores_a_saved_default(self):
+        """Any user may save his own defaults (``ir.default``): none fills a
+        field only the add-on's actions set, on any model that guards
+        fields. The fields keep their own defaults."""
+        samples = {"boolean": True, "integer": 7, "float": 7.5, "char": "saved"}
+        checked = 0
+        for name in sorted(self.env.registry):
+            model = self.env[name]
+            if model._abstract or not hasattr(model, "_get_guarded_fields"):
+                continue
+            for fname in sorted(model._get_guarded_fields()):
+                field = model._fields[fname]
+                value = samples.get(field.type)
+                if field.type == "selection" and isinstance(field.selection, list):
+                    value = field.selection[-1][0]
+                if value is None:
+                    continue
+                with self.subTest(field=f"{name}.{fname}"):
+                    own = model.default_get([fname]).get(fname)
+                    self.env["ir.default"].set(name, fname, value)
+                    got = model.default_get([fname]).get(fname)
+                    if own != value:  # (a token draws a new one each time)
+                        self.assertNotEqual(got, value)
+                    checked += 1
+        self.assertGreater(checked, 15)
+
     def test_create_refuses_before_anything_is_written(self):
         count = self.Ticket.search_count([])
         for vals in (5, "x", [1], {"name": "x", "failure_rate": "high"}, {"nope": 1}):
