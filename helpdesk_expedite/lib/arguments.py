@@ -20,6 +20,7 @@ MAX_NUMBER = 1e15
 # a single line of text (Char fields): an index entry must hold it
 MAX_LINE_CHARS = 2000
 MIN_YEAR, MAX_YEAR = 1900, 2999
+NAME_COLLECTIONS = (list, tuple, set, frozenset, type({}.keys()))
 
 
 class ArgumentError(ValueError):
@@ -191,8 +192,9 @@ def check_year(moment, label, _=identity):
 
 
 def check_names(values, label, _=identity):
-    """A list of names (field names, keys)."""
-    if not isinstance(values, (list, tuple)) or not all(
+    """A list of names (field names, keys): a list or tuple over RPC; a set
+    or a dict's keys from the server's own code."""
+    if not isinstance(values, NAME_COLLECTIONS) or not all(
         isinstance(value, str) for value in values
     ):
         raise ArgumentError(

@@ -154,8 +154,8 @@ class Values(Spec):
     value of its field's type (``all_fields=False``: only the values of the
     fields the add-on checks, see field_values)."""
 
-    def __init__(self, all_fields=True):
-        super().__init__()
+    def __init__(self, all_fields=True, required=True):
+        super().__init__(required)
         self.all_fields = all_fields
 
     def _check(self, model, value, label, _):

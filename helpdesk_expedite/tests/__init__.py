@@ -43,6 +43,7 @@ from . import (
     test_monitoring_feed_example,
     test_query_counts,
     test_report_flood,
+    test_report_flood_batches,
     test_reports,
     test_resolution,
     test_response,

@@ -74,7 +74,10 @@ class TestArguments(PureCase):
 
     def test_names(self):
         self.assertEqual(arguments.check_names(["name"], "fields"), ["name"])
-        for value in ("name", [1], None, {"name": 1}):
+        # the server's own callers pass sets and keys (mail's tracking)
+        for names in ({"name"}, frozenset({"name"}), {"name": 1}.keys()):
+            self.assertEqual(arguments.check_names(names, "fields"), names)
+        for value in ("name", [1], None, {"name": 1}, {1}, 7):
             with self.assertRaises(ArgumentError):
                 arguments.check_names(value, "fields")
 

@@ -60,12 +60,12 @@ class ReportFloodMixin:
         return self.env["helpdesk.ticket"].browse(ticket_id)
 
     def _mails_of(self, ticket):
-        """The mails queued for the customer of ``ticket``."""
+        """The mails queued for the customers of ``ticket`` (one or more)."""
         self.env.cr.flush()  # Odoo posts the stage's mail at the flush
         return (
             self.env["mail.mail"]
             .sudo()
-            .search([("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)])
+            .search([("model", "=", "helpdesk.ticket"), ("res_id", "in", ticket.ids)])
             .filtered(lambda m: m.recipient_ids or m.email_to)
         )
 

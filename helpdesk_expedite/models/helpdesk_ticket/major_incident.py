@@ -103,8 +103,12 @@ class HelpdeskTicket(models.Model):
         major incident (checked once per batch, not per reporter)."""
         self.ensure_one()
         # the caller must see the incident (record rules): no linking blind,
-        # and no telling an incident he may not see from a missing one
-        visible_record(reporters.env[self._name], self.id)
+        # and no telling an incident he may not see from a missing one; the
+        # system's links of new reports (report_flood.py) are not blind,
+        # and checked as the system
+        major = self.sudo()
+        if reporters.sudo().filtered(lambda t: not t.major_incident_auto_linked):
+            major = visible_record(reporters.env[self._name], self.id)
         # two agents linking A under B and B under A at once: the second
         # waits here (or deadlocks and is retried) and then sees the first
         self.env.execute_query(
@@ -113,8 +117,8 @@ class HelpdeskTicket(models.Model):
                 self.id,
             )
         )
-        self._check_gathering_incident(reporters)
-        self._check_gathered_reporters(reporters)
+        major._check_gathering_incident(reporters)
+        major._check_gathered_reporters(reporters)
 
     def _check_gathering_incident(self, reporters):
         """The incident itself: an open Expedite one, not a reporter."""
@@ -194,6 +198,10 @@ class HelpdeskTicket(models.Model):
         self.with_context(tracking_disable=True).write(
             {"major_incident_id": major.id if linking else False}
         )
+        self._log_major_incident_links(major, linking)
+
+    def _log_major_incident_links(self, major, linking):
+        """One note on each of these tickets, one on ``major`` naming them."""
         _ = self.env._
         tickets = ", ".join(self.mapped("display_name"))
         if linking:
