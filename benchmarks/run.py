@@ -50,6 +50,7 @@ ORM_CASES = [
     "link_fan_out",
     "subscriber_mailing",
     "report_flood",
+    "report_flood_answers",
     "delivery",
     "xlsx",
 ]
@@ -69,6 +70,7 @@ LABELS = {
     "link_fan_out": "link reporters + one update fanned out, 100 vs 1,000",
     "subscriber_mailing": "one status update queued to subscribers, 100 vs 1,000",
     "report_flood": "1,000 mailed reports through message_process, auto-linking on",
+    "report_flood_answers": "their answers, queued during the flood, sent by the cron",
     "delivery": "escalation delivery cron, 1,000 Teams posts",
     "xlsx": "XLSX export of 10,000 tickets",
     "pdf": "PDF incident report (scenario ticket)",
@@ -284,7 +286,7 @@ def evaluate(case, raw, fixtures):
                 figures["fan_out_1000"] <= figures["fan_out_100"] * 12,
             ),
         ]
-    elif case in ("subscriber_mailing", "report_flood"):
+    elif case in ISSUE_22_CHECKS:
         checks += ISSUE_22_CHECKS[case](row, raw, r, t_p, t_e, unit)
     elif case == "delivery":
         rate = unit[addon] / t_e["median"]
@@ -371,9 +373,21 @@ def _report_flood_checks(row, raw, r, t_p, t_e, unit):
     ]
 
 
+def _report_flood_answers_checks(row, raw, r, t_p, t_e, unit):
+    addon = "expedite"
+    queued, mails = series(raw, addon, "queued"), series(raw, addon, "mails")
+    row["note"] = (
+        f"{t_e['median'] / max(min(queued or [1]), 1) * 1000:.1f} ms a queued "
+        f"report; {min(queued or [0])} queued, {min(mails or [0])} answers "
+        "in every run"
+    )
+    return [("each queued report answered once", bool(queued) and queued == mails)]
+
+
 ISSUE_22_CHECKS = {
     "subscriber_mailing": _subscriber_mailing_checks,
     "report_flood": _report_flood_checks,
+    "report_flood_answers": _report_flood_answers_checks,
 }
 
 
