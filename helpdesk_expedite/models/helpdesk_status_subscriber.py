@@ -22,7 +22,7 @@ from ..lib import subscription
 # confirmation mails per address (counted on every request for it)
 ADDRESS_LIMIT_COUNT = 3
 ADDRESS_LIMIT_WINDOW = 24 * 3600
-PENDING_KEPT_DAYS = 30  # an address never confirmed is forgotten after this
+PENDING_KEPT_DAYS = 30  # an address never confirmed, or gone, is forgotten after this
 # pg_advisory_xact_lock(class, key) of a request for an address
 ADVISORY_LOCK_CLASS = 2201
 STATES = [
@@ -176,7 +176,8 @@ class HelpdeskStatusSubscriber(models.Model):
     def _renew_request(self, components, lang):
         """A pending or unsubscribed address asked again: pending, with the
         components and language of this request, a new confirmation mail
-        due; earlier confirmation links stop working."""
+        due; earlier confirmation and unsubscribe links stop working (one
+        kept from a mail of an earlier subscription would end this one)."""
         self.ensure_one()
         self.sudo().write(
             {
@@ -187,6 +188,7 @@ class HelpdeskStatusSubscriber(models.Model):
                 "unsubscribed_date": False,
                 "confirmation_due": True,
                 "confirm_nonce": _nonce(),
+                "unsubscribe_nonce": _nonce(),
             }
         )
 
@@ -215,8 +217,16 @@ class HelpdeskStatusSubscriber(models.Model):
 
     @api.autovacuum
     def _gc_unconfirmed(self):
-        """Forget the addresses that never confirmed."""
+        """Forget the addresses that never confirmed, and those that left."""
         limit = fields.Datetime.now() - timedelta(days=PENDING_KEPT_DAYS)
         self.sudo().search(
-            [("state", "=", "pending"), ("requested_date", "<", limit)]
+            [
+                "|",
+                "&",
+                ("state", "=", "pending"),
+                ("requested_date", "<", limit),
+                "&",
+                ("state", "=", "unsubscribed"),
+                ("unsubscribed_date", "<", limit),
+            ]
         ).unlink()

@@ -166,13 +166,29 @@ class TestSubscriptionLinks(SubscriptionCase):
             subscriber._check_link(token, tokens.CONFIRM)[0], tokens.INVALID
         )
 
-    def test_addresses_never_confirmed_are_forgotten(self):
+    def test_addresses_never_confirmed_or_gone_are_forgotten(self):
         self._subscribe("old@example.com")
         self._confirmed("kept@example.com")
+        self._confirmed("gone@example.com")._unsubscribe()
         with self.at(fields.Datetime.now() + timedelta(days=31)):
             self.env["helpdesk.status.subscriber"]._gc_unconfirmed()
         self.assertFalse(self._subscriber("old@example.com"))
+        self.assertFalse(self._subscriber("gone@example.com"))
         self.assertTrue(self._subscriber("kept@example.com"))
+
+    def test_an_unsubscribe_link_of_an_earlier_subscription_ends_no_later_one(self):
+        subscriber = self._confirmed("back@example.com")
+        old_link = self._unsubscribe_token(subscriber)
+        subscriber._unsubscribe()
+        self._subscribe("back@example.com")
+        subscriber._confirm()
+        self.assertEqual(
+            subscriber._check_link(old_link, tokens.UNSUBSCRIBE)[0], tokens.INVALID
+        )
+        new_link = self._unsubscribe_token(subscriber)
+        self.assertNotEqual(
+            subscriber._check_link(new_link, tokens.UNSUBSCRIBE)[0], tokens.INVALID
+        )
 
 
 @tagged("post_install", "-at_install")
