@@ -106,6 +106,15 @@ class TestReportFloodBatches(ReportFloodMixin, StatusPageCase):
         # the link is on record all the same
         self.assertIn("Linked to the major incident", queued.message_ids[0].body)
 
+    def test_the_scenario_s_53_students_are_answered_at_once(self):
+        """By default a flood is 100 reports a minute: the 53 students who
+        wrote in on exam day each get their answer as they write."""
+        self.env["ir.config_parameter"].sudo().set_param(FLOOD_PARAMETER, False)
+        tickets = self._flood(53, "s")
+        self.assertEqual(tickets.major_incident_id, self.major)
+        self.assertFalse(tickets.filtered("report_answer_pending"))
+        self.assertEqual(len(self._answers(tickets)), 53)
+
     def test_a_threshold_of_zero_answers_every_report_at_once(self):
         self.env["ir.config_parameter"].sudo().set_param(FLOOD_PARAMETER, "0")
         tickets = self._flood(3, "d")
