@@ -175,6 +175,33 @@ class TestReportFloodBatches(ReportFloodMixin, StatusPageCase):
             as_own.write({"major_incident_id": self.major.id})
         self.assertFalse(report.major_incident_id)
 
+    def test_the_system_s_check_is_for_the_creation_only(self):
+        """Later writes of such a report are its writer's: moving it to
+        another company is refused as his link would be, without naming
+        an incident he may not see."""
+        own_agent = new_test_user(
+            self.env,
+            login="flood_later_agent",
+            groups="helpdesk_mgmt.group_helpdesk_user_own",
+        )
+        other = self.env["res.company"].create({"name": "Campus C (flood)"})
+        own_agent.company_ids |= other
+        report = self.Ticket.with_user(own_agent).create(
+            {
+                "name": "Exam submission service down",
+                "description": "<p>Blocked.</p>",
+                "team_id": self.team.id,
+                "user_id": own_agent.id,
+            }
+        )
+        self.assertTrue(report.major_incident_auto_linked)
+        with self.assertRaises(Exception) as refused, self.env.cr.savepoint():
+            report.with_user(own_agent).with_context(
+                allowed_company_ids=[self.env.company.id, other.id]
+            ).write({"company_id": other.id})
+        self.assertNotIn(self.major.name, str(refused.exception))
+        self.assertEqual(report.company_id, self.env.company)
+
     def test_a_saved_default_does_not_make_a_link_automatic(self):
         """Any user may save his own defaults (ir.default): one for the
         automatic flag would skip the visibility check of his link."""

@@ -16,6 +16,11 @@ from ..public_method import Record, public_method, visible_record
 closing_with_major_incident, is_closing_with_major_incident = context_flag(
     "helpdesk_expedite_closing_with_major"
 )
+# raised while new tickets are created (report_flood.py links the reports
+# of a published outage as they are inserted)
+creating_reports, is_creating_reports = context_flag(
+    "helpdesk_expedite_creating_reports"
+)
 
 
 class HelpdeskTicket(models.Model):
@@ -104,10 +109,12 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         # the caller must see the incident (record rules): no linking blind,
         # and no telling an incident he may not see from a missing one; the
-        # system's links of new reports (report_flood.py) are not blind,
-        # and checked as the system
+        # system's links of the reports being created (report_flood.py) are
+        # not blind, and checked as the system
         major = self.sudo()
-        if reporters.sudo().filtered(lambda t: not t.major_incident_auto_linked):
+        if not is_creating_reports() or reporters.sudo().filtered(
+            lambda t: not t.major_incident_auto_linked
+        ):
             major = visible_record(reporters.env[self._name], self.id)
         # two agents linking A under B and B under A at once: the second
         # waits here (or deadlocks and is retried) and then sees the first

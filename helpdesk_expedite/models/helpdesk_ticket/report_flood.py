@@ -25,6 +25,7 @@ from ...lib.matching import mentions, text_key
 from ..constants import AGENT_GROUP
 from ..lifecycle_guard import context_flag, system_write
 from ..public_method import Values, ValuesList, public_method
+from .major_incident import creating_reports, is_creating_reports
 
 # precommit data: the tickets linked automatically in this transaction
 AUTO_LINKED = "helpdesk_expedite.auto_linked_reports"
@@ -33,9 +34,6 @@ AUTO_LINKED = "helpdesk_expedite.auto_linked_reports"
 NEW_REPORTS = "helpdesk_expedite.new_reports"
 DEFERRED_STAGE_MAIL = "helpdesk_expedite.deferred_stage_mail"
 auto_linking, is_auto_linking = context_flag("helpdesk_expedite_auto_linking")
-creating_reports, is_creating_reports = context_flag(
-    "helpdesk_expedite_creating_reports"
-)
 
 
 def _given(tickets, vals, name):
